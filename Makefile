@@ -1,0 +1,52 @@
+# jl-lab: two commands on a fresh machine: `make book` and `make test`.
+# Each creates the virtual environment .venv from requirements.txt if it is missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help venv book test unit serve lab page clean
+
+help:
+	@echo "make book    execute and build the whole book into _build/html"
+	@echo "make test    unit tests + a full book build with its checks"
+	@echo "make unit    unit tests only (fast)"
+	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT)"
+	@echo "make lab     open the pages as notebooks in JupyterLab (jupytext)"
+	@echo "make page PAGE=name   build book/intro.md + book/name.md only (for authors)"
+	@echo "make clean   remove _build (keeps .venv)"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/python tools/build_book.py
+
+page: $(STAMP)
+	@test -n "$(PAGE)" || { echo "usage: make page PAGE=name (a file book/name.md)"; exit 2; }
+	$(BIN)/python tools/build_book.py --page $(PAGE)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not book"
+
+serve:
+	@test -f _build/html/index.html || { echo "no _build/html yet: run make book first"; exit 2; }
+	@echo "Serving the book at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
+
+lab: $(STAMP)
+	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/tools/lab-settings $(BIN)/jupyter lab --notebook-dir=book
+
+clean:
+	rm -rf _build

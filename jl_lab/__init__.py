@@ -1,0 +1,28 @@
+"""jl_lab: the helper package of the jl-lab book.
+
+The book teaches the Johnson-Lindenstrauss lemma and what grows out of it
+(random projections, sign-random-projection LSH, randomized SVD, SVD as
+co-clustering, and dimension formulas for word vectors and attention heads)
+by computing every claim.  One module per idea; import the module you need::
+
+    from jl_lab import bounds, projections
+
+The numerical modules depend on numpy and scipy only.  ``jl_lab.plots`` and
+``jl_lab.widgets`` additionally need matplotlib and ipywidgets.
+"""
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "attention",
+    "bounds",
+    "check",
+    "cocluster",
+    "corpus",
+    "entropy",
+    "lsh",
+    "plots",
+    "projections",
+    "rsvd",
+    "widgets",
+]
