@@ -17,6 +17,7 @@ help:
 	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make lab     open the pages as notebooks in JupyterLab (jupytext)"
 	@echo "make page PAGE=name   build book/intro.md + book/name.md only (for authors)"
+	@echo "make bench   run the benchmarks in benchmarks/ (timings and ratios)"
 	@echo "make clean   remove _build (keeps .venv)"
 
 venv: $(STAMP)
@@ -50,3 +51,7 @@ lab: $(STAMP)
 
 clean:
 	rm -rf _build
+
+.PHONY: bench
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

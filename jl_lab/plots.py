@@ -13,10 +13,11 @@ Okabe, M. and Ito, K. (2008). Color Universal Design.
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 
 import matplotlib
-import matplotlib.pyplot as plt  # noqa: F401  (in a kernel, sets up inline display of figures)
+import matplotlib.pyplot as plt
 import numpy as np
 
 #: Okabe-Ito colour-blind-safe palette (black first is left out: used for reference lines).
@@ -65,20 +66,32 @@ def style():
 def figure(ncols: int = 1, nrows: int = 1, width: float = 6.4, height: float = 3.6, **kwargs):
     """Create a figure in the book's style; returns ``(fig, axes)`` like ``plt.subplots``.
 
-    The figure is not registered with pyplot's global state, so it is neither
-    shown twice in a notebook nor leaked by a widget that redraws it.
+    The figure is closed in pyplot right away: it is not shown twice in a
+    notebook (once as the cell's value, once by the inline backend) and a
+    widget that redraws it does not pile up open figures.  Displaying ``fig``
+    (as a cell's last expression or with ``IPython.display.display``) still
+    renders it.
     """
-    from matplotlib.figure import Figure
-
     with style():
-        fig = Figure(figsize=(width, height), layout="constrained")
-        axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", **kwargs)
+    plt.close(fig)
     return fig, axes
 
 
-def _finish(fig):
-    """Return ``fig`` (hook for a common finishing touch)."""
-    return fig
+def styled(func):
+    """Decorator for plot functions: draw everything inside :func:`style`.
+
+    Font sizes, grids and colours are read when each artist is created, so a
+    plot function must draw inside the style context, not only create its
+    figure there.  Decorate every public plot function of this module with it.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with style():
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 # ---------------------------------------------------------------------------

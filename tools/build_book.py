@@ -32,7 +32,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BAD_LOG = re.compile(r"WARNING|ERROR|Execution Failed|CellExecutionError|Traceback", re.I)
+BAD_LOG = re.compile(r"WARNING:|ERROR:|CRITICAL:|SEVERE:|Execution Failed|CellExecutionError|Traceback \(most recent")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# the kernel's own start-up notice on stderr of the build, not a Sphinx warning
+IGNORED = re.compile(r"^\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption")
 
 
 def source_hash() -> str:
@@ -78,10 +81,10 @@ def build(out: Path, toc: Path | None = None, force: bool = False) -> int:
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    log = proc.stdout + proc.stderr
+    log = ANSI.sub("", proc.stdout + proc.stderr)
     (out / "build.log").write_text(log)
     (out / "build-stats.json").write_text(json.dumps({"wall_seconds": wall, "returncode": proc.returncode}))
-    bad = [line for line in log.splitlines() if BAD_LOG.search(line)]
+    bad = [line for line in log.splitlines() if BAD_LOG.search(line) and not IGNORED.search(line)]
     if proc.returncode == 0 and not bad:
         stamp.write_text(digest)
     sys.stdout.write(log[-4000:] if proc.returncode or bad else "")
