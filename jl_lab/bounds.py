@@ -1,0 +1,364 @@
+"""Dimension bounds of the Johnson-Lindenstrauss lemma, and the dimension really needed.
+
+The lemma guarantees that a random projection of ``N`` points to ``n`` dimensions
+keeps every squared pairwise distance within ``1 +- eps`` once ``n`` exceeds a
+bound of the form ``c * log(N) / eps^2``.  The published constants come from a
+tail bound for one vector and a union bound over the ``N(N-1)/2`` pairs, so they
+are loose: :func:`jl_min_dim` computes the bounds, :func:`empirical_min_dim`
+measures the smallest ``n`` that works for a given point set, and the book
+compares the two.  Larsen and Nelson (2017) show the rate ``log(N)/eps^2`` is
+optimal for some point sets: only the constant is loose.
+
+References
+----------
+.. [1] Su, J. (2021). The amazing Johnson-Lindenstrauss lemma: theory. kexue.fm/archives/8679.
+.. [2] Dasgupta, S. and Gupta, A. (2003). An elementary proof of a theorem of Johnson and
+       Lindenstrauss. Random Structures & Algorithms 22(1), 60-65.
+.. [3] Achlioptas, D. (2003). Database-friendly random projections. JCSS 66(4), 671-687.
+.. [4] Larsen, K. G. and Nelson, J. (2017). Optimality of the Johnson-Lindenstrauss lemma. FOCS.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._validation import check_array, check_choice, check_eps, check_int, check_real, check_rng
+from .projections import KINDS, _condensed_sqdist, _dense, _projected_columns
+
+__all__ = [
+    "METHODS",
+    "jl_min_dim",
+    "jl_constant",
+    "gaussian_tail_bound",
+    "success_curve",
+    "empirical_min_dim",
+    "empirical_thresholds",
+]
+
+#: Names accepted by :func:`jl_min_dim`.
+METHODS = ("su24", "su16", "dasgupta-gupta", "achlioptas")
+
+
+def _check_n_points(n_points) -> np.ndarray:
+    arr = np.asarray(n_points)
+    if arr.dtype.kind not in "iuf" or arr.size == 0:
+        raise TypeError(f"n_points must be a positive integer or an array of them, got {n_points!r}")
+    if np.any(~np.isfinite(arr)) or np.any(arr < 1) or np.any(arr != np.floor(arr)):
+        raise ValueError(f"n_points must be positive integers (>= 1), got {n_points!r}")
+    return arr.astype(np.float64)
+
+
+def jl_constant(eps, method: str = "dasgupta-gupta", beta: float = 1.0) -> np.ndarray:
+    """The factor ``c(eps)`` in ``n >= c(eps) * log(N)`` for each bound.
+
+    Parameters
+    ----------
+    eps : float or array_like
+        Distortion, in the open interval (0, 1).
+    method : {"su24", "su16", "dasgupta-gupta", "achlioptas"}
+        See :func:`jl_min_dim`.
+    beta : float
+        Failure exponent of Achlioptas' bound (probability of failure at most
+        ``N**-beta``); ignored by the other methods.
+
+    Returns
+    -------
+    ndarray
+        ``24/eps^2``, ``16/eps^2``, ``4/(eps^2/2 - eps^3/3)`` or
+        ``(4 + 2 beta)/(eps^2/2 - eps^3/3)``.
+
+    Examples
+    --------
+    >>> float(jl_constant(0.5, "su24"))
+    96.0
+    """
+    eps = check_eps(eps)
+    check_choice(method, "method", METHODS)
+    beta = check_real(beta, "beta", 0.0, None, low_open=True)
+    dg = eps**2 / 2 - eps**3 / 3
+    return {
+        "su24": 24.0 / eps**2,
+        "su16": 16.0 / eps**2,
+        "dasgupta-gupta": 4.0 / dg,
+        "achlioptas": (4.0 + 2.0 * beta) / dg,
+    }[method]
+
+
+def jl_min_dim(n_points, eps, method: str = "dasgupta-gupta", beta: float = 1.0):
+    """Target dimension that a Johnson-Lindenstrauss bound asks for.
+
+    Parameters
+    ----------
+    n_points : int or array_like of int
+        Number of points ``N >= 1``.
+    eps : float or array_like of float
+        Distortion, in (0, 1).  Broadcast against ``n_points`` like
+        :func:`sklearn.random_projection.johnson_lindenstrauss_min_dim`.
+    method : {"su24", "su16", "dasgupta-gupta", "achlioptas"}
+        * ``"su24"``: ``n > 24 log N / eps^2``, Gaussian tail bound
+          ``P(| ||Au||^2 - 1 | >= eps) <= 2 exp(-eps^2 n / 8)`` plus a union bound
+          over pairs; a random map succeeds with probability ``>= 1 - 1/N``
+          (Su 2021, kexue.fm/archives/8679).
+        * ``"su16"``: ``n > 16 log N / eps^2``, same argument, success
+          probability only ``>= 1/N``: an existence statement.
+        * ``"dasgupta-gupta"``: ``n >= 4 log N / (eps^2/2 - eps^3/3)``, success
+          probability ``>= 1/N`` (Dasgupta & Gupta 2003).  Returned exactly as
+          scikit-learn's ``johnson_lindenstrauss_min_dim`` returns it: the bound
+          truncated to an integer.
+        * ``"achlioptas"``: ``n >= (4 + 2 beta) log N / (eps^2/2 - eps^3/3)``,
+          success probability ``>= 1 - N^-beta`` (Achlioptas 2003, Theorem 1.1).
+    beta : float
+        Failure exponent for ``"achlioptas"`` (default 1: success ``>= 1 - 1/N``,
+        the same guarantee as ``"su24"``).
+
+    Returns
+    -------
+    int or ndarray of int
+        The smallest integer satisfying the bound (``floor + 1`` for the strict
+        inequalities, ``ceil`` for Achlioptas), except for ``"dasgupta-gupta"``
+        which truncates like scikit-learn.  An int when both inputs are scalars.
+
+    Notes
+    -----
+    For small ``eps`` the constants are 24, 16, 8 and ``8 + 4 beta`` times
+    ``log N / eps^2``.  All four grow like :math:`\\log N/\\varepsilon^2`, which
+    Larsen & Nelson (2017) prove is the optimal rate.
+
+    Examples
+    --------
+    >>> jl_min_dim(1000, 0.1, "su24")
+    16579
+    >>> jl_min_dim([100, 1000], 0.5)
+    array([221, 331])
+    """
+    check_choice(method, "method", METHODS)
+    n = _check_n_points(n_points)
+    eps_arr = check_eps(eps)
+    bound = np.log(n) * jl_constant(eps_arr, method, beta)
+    if method == "dasgupta-gupta":
+        out = bound.astype(np.int64)
+    elif method == "achlioptas":
+        out = np.ceil(bound - 1e-9).astype(np.int64)
+    else:
+        out = (np.floor(bound) + 1).astype(np.int64)
+    if np.ndim(n_points) == 0 and np.ndim(eps) == 0:
+        return int(out)
+    return out
+
+
+def gaussian_tail_bound(n_components, eps):
+    """Su's tail bound for one vector: ``P(| ||Au||^2 - 1 | >= eps) <= 2 exp(-eps^2 n / 8)``.
+
+    Parameters
+    ----------
+    n_components : int or array_like
+        Target dimension ``n >= 1``.
+    eps : float or array_like
+        Distortion in (0, 1).
+
+    Returns
+    -------
+    ndarray or float
+        The bound; compare with the exact probability, which is a chi-square
+        tail: ``n ||Au||^2`` is chi-square with ``n`` degrees of freedom.
+
+    Examples
+    --------
+    >>> round(float(gaussian_tail_bound(800, 0.1)), 4)
+    0.7358
+    """
+    n = np.asarray(n_components, dtype=float)
+    if np.any(n < 1):
+        raise ValueError(f"n_components must be >= 1, got {n_components!r}")
+    e = check_eps(eps)
+    out = 2.0 * np.exp(-(e**2) * n / 8.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def success_curve(X, eps, dims, kind: str = "gaussian", trials: int = 10, rng=None):
+    """Fraction of random projections that are ``eps``-embeddings of ``X``, for each dimension.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D) or scipy.sparse matrix
+        Points, no two equal.
+    eps : float
+        Distortion in (0, 1).
+    dims : array_like of int
+        Target dimensions, each ``>= 1``.
+    kind : {"gaussian", "achlioptas", "very-sparse", "srht"}
+        Kind of projection (:mod:`jl_lab.projections`).
+    trials : int
+        Independent projections per dimension.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    success : ndarray of shape (len(dims),)
+        Fraction of trials with ``max_distortion <= eps``.
+    worst : ndarray of shape (trials, len(dims))
+        ``max |ratio - 1|`` of each trial at each dimension.
+
+    Notes
+    -----
+    Within one trial, the projection to ``n`` dimensions uses the first ``n``
+    rows of one random matrix (for ``"srht"``, the first ``n`` of one random
+    sample of coordinates), so each trial's distortion decreases almost
+    monotonically in ``n``; different trials are independent.
+    """
+    Xd, dims, eps, trials, gen = _check_common(X, eps, dims, kind, trials, rng)
+    worst = np.empty((trials, dims.size))
+    for t in range(trials):
+        worst[t] = _trial_worst(Xd, dims, kind, gen)
+    return (worst <= eps).mean(axis=0), worst
+
+
+def _check_common(X, eps, dims, kind, trials, rng):
+    check_choice(kind, "kind", KINDS)
+    X = check_array(X, "X", ndim=2, accept_sparse=kind != "srht", min_rows=2)
+    eps = float(check_eps(eps))
+    dims = np.atleast_1d(np.asarray(dims))
+    if dims.dtype.kind not in "iu" or dims.ndim != 1 or np.any(dims < 1):
+        raise ValueError(f"dims must be a 1-d array of integers >= 1, got {dims!r}")
+    trials = check_int(trials, "trials", 1)
+    return X, dims.astype(np.int64), eps, trials, check_rng(rng)
+
+
+def _base_sqdist(X) -> np.ndarray:
+    base = _condensed_sqdist(_dense(X))
+    if np.any(base <= 1e-12 * base.max()):
+        raise ValueError("X must not contain duplicate rows (a zero distance has no distortion ratio)")
+    return base
+
+
+def _worst(Z, scale, n, base) -> float:
+    """max |ratio - 1| of the projection made of the first ``n`` columns of ``Z``."""
+    ratio = _condensed_sqdist(Z[:, :n]) * scale(n) ** 2 / base
+    return float(np.max(np.abs(ratio - 1.0)))
+
+
+def _trial_worst(X, dims, kind, gen):
+    """Worst distortion of one nested family of projections at each of ``dims``."""
+    base = _base_sqdist(X)
+    Z, scale = _projected_columns(X, int(dims.max()), kind, gen)
+    return np.array([_worst(Z, scale, int(n), base) for n in dims])
+
+
+def _trial_threshold(Z, scale, base, eps: float, n_max: int) -> float:
+    """Smallest n <= n_max at which one nested family reaches ``eps`` (inf if none), by bisection."""
+    if _worst(Z, scale, n_max, base) > eps:
+        return np.inf
+    lo, hi = 0, n_max  # invariant: hi succeeds; lo fails (n = 0 fails by definition)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _worst(Z, scale, mid, base) <= eps:
+            hi = mid
+        else:
+            lo = mid
+    return float(hi)
+
+
+def empirical_min_dim(
+    X, eps, kind: str = "gaussian", trials: int = 10, success: float = 0.5, rng=None, n_max: int | None = None
+) -> int:
+    """Smallest target dimension at which random projections of ``X`` are ``eps``-embeddings.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D) or scipy.sparse matrix
+        Points, no two equal.
+    eps : float
+        Distortion in (0, 1).
+    kind : {"gaussian", "achlioptas", "very-sparse", "srht"}
+        Kind of projection.
+    trials : int
+        Independent random projections.
+    success : float
+        Required fraction of trials with ``max_distortion <= eps``, in (0, 1].
+    rng : None, int or numpy.random.Generator
+    n_max : int, optional
+        Largest dimension tried.  Default: twice the Dasgupta-Gupta bound (for
+        ``"srht"``, at most the padded dimension).
+
+    Returns
+    -------
+    int
+        The smallest ``n`` in ``[1, n_max]`` such that at least ``success`` of
+        the trials succeed, found by bisection on ``n``.
+
+    Raises
+    ------
+    ValueError
+        If even ``n_max`` does not reach the required success rate.
+
+    Notes
+    -----
+    Each trial draws one random matrix with ``n_max`` rows and uses its first
+    ``n`` rows for dimension ``n``, so its distortion is (up to rare
+    non-monotone steps) non-increasing in ``n``, and bisection finds the
+    trial's threshold in ``O(log n_max)`` evaluations instead of a scan.  The
+    answer is the ``success``-quantile of the trials' thresholds: the smallest
+    ``n`` at which at least a fraction ``success`` of the trials succeed.  Squared
+    distances are computed from one Gram matrix per evaluation (BLAS), which
+    is what makes a sweep over ``N`` and ``eps`` fit in a page's budget.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.eye(50)
+    >>> n = empirical_min_dim(X, 0.5, trials=5, rng=0)
+    >>> 10 < n < jl_min_dim(50, 0.5)
+    True
+    """
+    success = check_real(success, "success", 0.0, 1.0, low_open=True)
+    thresholds = empirical_thresholds(X, eps, kind, trials, rng, n_max)
+    return int(_min_dim_from_thresholds(thresholds, success))
+
+
+def _min_dim_from_thresholds(thresholds: np.ndarray, success: float) -> float:
+    need = int(np.ceil(success * thresholds.size - 1e-9))
+    value = np.sort(thresholds)[max(need, 1) - 1]
+    if not np.isfinite(value):
+        raise ValueError(
+            f"n_max is too small: fewer than {success:.0%} of {thresholds.size} trials reach eps; pass a larger n_max"
+        )
+    return value
+
+
+def empirical_thresholds(X, eps, kind: str = "gaussian", trials: int = 10, rng=None, n_max: int | None = None):
+    """Each trial's own smallest working dimension (the distribution behind :func:`empirical_min_dim`).
+
+    Parameters
+    ----------
+    X, eps, kind, trials, rng, n_max
+        As in :func:`empirical_min_dim`.
+
+    Returns
+    -------
+    ndarray of shape (trials,)
+        For each independent nested family of projections, the smallest ``n``
+        with ``max_distortion <= eps`` (``inf`` if ``n_max`` does not suffice).
+        The probability that an ``n``-dimensional projection works is estimated
+        by the fraction of thresholds ``<= n``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = empirical_thresholds(np.eye(30), 0.5, trials=4, rng=1)
+    >>> t.shape
+    (4,)
+    """
+    Xc, _, eps, trials, gen = _check_common(X, eps, [1], kind, trials, rng)
+    N, D = Xc.shape
+    if n_max is None:
+        n_max = 2 * jl_min_dim(N, eps, "dasgupta-gupta")
+        if kind == "srht":
+            n_max = min(n_max, 1 << (D - 1).bit_length())
+    n_max = check_int(n_max, "n_max", 1)
+    base = _base_sqdist(Xc)
+    out = np.empty(trials)
+    for t in range(trials):
+        Z, scale = _projected_columns(Xc, n_max, kind, gen)
+        out[t] = _trial_threshold(Z, scale, base, eps, n_max)
+    return out

@@ -29,6 +29,8 @@ References
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -221,8 +223,14 @@ def _condensed_sqdist(Y: np.ndarray) -> np.ndarray:
     Y = Y - Y.mean(axis=0)
     sq = np.einsum("ij,ij->i", Y, Y)
     G = Y @ Y.T
-    i, j = np.triu_indices(Y.shape[0], 1)
+    i, j = _triu(Y.shape[0])
     return np.maximum(sq[i] + sq[j] - 2.0 * G[i, j], 0.0)
+
+
+@functools.lru_cache(maxsize=8)
+def _triu(n: int):
+    """Row and column indices of the strict upper triangle, in pdist's condensed order (cached)."""
+    return np.triu_indices(n, 1)
 
 
 def _dense(X) -> np.ndarray:
