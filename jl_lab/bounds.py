@@ -34,6 +34,8 @@ __all__ = [
     "success_curve",
     "empirical_min_dim",
     "empirical_thresholds",
+    "dimension_sweep",
+    "fit_rate",
 ]
 
 #: Names accepted by :func:`jl_min_dim`.
@@ -362,3 +364,89 @@ def empirical_thresholds(X, eps, kind: str = "gaussian", trials: int = 10, rng=N
         Z, scale = _projected_columns(Xc, n_max, kind, gen)
         out[t] = _trial_threshold(Z, scale, base, eps, n_max)
     return out
+
+
+def dimension_sweep(X, n_points, eps, kind: str = "gaussian", trials: int = 10, success: float = 0.5, rng=None) -> dict:
+    """Measured dimension on the first ``N`` rows of ``X`` for every ``N`` in ``n_points`` and every ``eps``.
+
+    Parameters
+    ----------
+    X : array_like of shape (N_max, D)
+        Points; the sweep uses nested prefixes ``X[:N]``.
+    n_points : sequence of int
+        Values of ``N``, each between 2 and ``len(X)``.
+    eps : sequence of float
+        Distortions in (0, 1).
+    kind, trials, success, rng
+        As in :func:`empirical_min_dim`.
+
+    Returns
+    -------
+    dict of ndarray, one entry per (N, eps) pair, N varying slowest
+        ``"n_points"``, ``"eps"``, ``"x"`` (``log N / eps^2``), ``"measured"``
+        (the ``success``-quantile of the thresholds), ``"thresholds"``
+        (shape ``(len, trials)``) and one entry per bound in :data:`METHODS`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out = dimension_sweep(np.eye(40), [20, 40], [0.5], trials=3, rng=0)
+    >>> out["measured"].shape, out["su24"].tolist()
+    ((2,), [288, 355])
+    """
+    X = check_array(X, "X", ndim=2, accept_sparse=kind != "srht", min_rows=2)
+    Ns = np.atleast_1d(np.asarray(n_points))
+    if Ns.dtype.kind not in "iu" or np.any(Ns < 2) or np.any(Ns > X.shape[0]):
+        raise ValueError(f"n_points must be integers between 2 and {X.shape[0]} (the rows of X), got {n_points!r}")
+    es = check_eps(np.atleast_1d(eps))
+    success = check_real(success, "success", 0.0, 1.0, low_open=True)
+    gen = check_rng(rng)
+    rows = [(int(N), float(e)) for N in Ns for e in es]
+    thr = np.array([empirical_thresholds(X[:N], e, kind, trials, gen) for N, e in rows])
+    out = {
+        "n_points": np.array([r[0] for r in rows]),
+        "eps": np.array([r[1] for r in rows]),
+        "thresholds": thr,
+        "measured": np.array([_min_dim_from_thresholds(t, success) for t in thr]),
+    }
+    out["x"] = np.log(out["n_points"]) / out["eps"] ** 2
+    for m in METHODS:
+        out[m] = jl_min_dim(out["n_points"], out["eps"], m)
+    return out
+
+
+def fit_rate(n_points, eps, dims) -> dict:
+    """Fit ``n = c log(N) / eps^2`` and the free power law ``n = a (log N)^alpha eps^beta``.
+
+    Parameters
+    ----------
+    n_points, eps, dims : array_like of the same length
+        Measured dimensions ``dims`` at ``(N, eps)``; ``N >= 2``.
+
+    Returns
+    -------
+    dict
+        ``"c"``: least-squares constant through the origin,
+        :math:`c = \\sum x_i n_i / \\sum x_i^2` with :math:`x = \\log N/\\varepsilon^2`;
+        ``"alpha"``, ``"beta"``, ``"a"``: least squares on
+        :math:`\\log n = \\log a + \\alpha \\log\\log N + \\beta \\log\\varepsilon`
+        (the JL rate is ``alpha = 1``, ``beta = -2``).
+
+    Examples
+    --------
+    >>> N = np.array([10, 100, 1000, 10, 100, 1000]); e = np.array([0.5] * 3 + [0.25] * 3)
+    >>> fit = fit_rate(N, e, 8 * np.log(N) / e**2)
+    >>> round(fit["c"], 6), round(fit["alpha"], 6), round(fit["beta"], 6)
+    (8.0, 1.0, -2.0)
+    """
+    N = _check_n_points(n_points)
+    e = check_eps(eps)
+    n = np.asarray(dims, dtype=float)
+    if not (N.shape == e.shape == n.shape) or N.ndim != 1 or N.size < 3:
+        raise ValueError("n_points, eps and dims must be 1-d arrays of the same length >= 3")
+    if np.any(N < 2) or np.any(~np.isfinite(n)) or np.any(n <= 0):
+        raise ValueError("n_points must be >= 2 and dims positive and finite")
+    x = np.log(N) / e**2
+    A = np.column_stack([np.ones_like(x), np.log(np.log(N)), np.log(e)])
+    coef, *_ = np.linalg.lstsq(A, np.log(n), rcond=None)
+    return {"c": float(x @ n / (x @ x)), "a": float(np.exp(coef[0])), "alpha": float(coef[1]), "beta": float(coef[2])}

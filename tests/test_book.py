@@ -1,0 +1,139 @@
+"""The book test: build the whole book once, then check what a reader would get.
+
+It fails on any Sphinx warning or cell error (read from the build's log, not only
+from Jupyter Book's exit code, which has been 0 on failed execution), on a page
+of the table of contents with code cells but no executed output, on an image
+without alt text, and on execution times over the budgets (read from the
+execution cache, where MyST-NB records how long each notebook ran).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "_build"
+HTML = BUILD / "html"
+CHAPTER_BUDGET_S = 90.0
+BOOK_BUDGET_S = 360.0
+
+pytestmark = pytest.mark.book
+
+
+def toc_files() -> list[str]:
+    """Every file named in _toc.yml, in order (without suffix)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for e in entries or []:
+            if "file" in e:
+                files.append(e["file"])
+            walk(e.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return files
+
+
+def has_code_cells(page: str) -> bool:
+    return "```{code-cell}" in (ROOT / f"{page}.md").read_text()
+
+
+@pytest.fixture(scope="session")
+def build():
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_book.py")], cwd=ROOT, capture_output=True, text=True
+    )
+    log = (BUILD / "build.log").read_text() if (BUILD / "build.log").exists() else ""
+    return proc, log
+
+
+def test_build_has_no_warning_and_no_cell_error(build):
+    proc, log = build
+    assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
+    assert "build succeeded" in log
+    assert not re.search(r"WARNING:|ERROR:|Execution Failed|CellExecutionError", log)
+    reports = BUILD / "html" / "reports"
+    assert not reports.exists() or not any(reports.rglob("*.log")), "execution error reports were written"
+
+
+def test_every_page_of_the_toc_is_built(build):
+    missing = [p for p in toc_files() if not (HTML / f"{p}.html").exists()]
+    assert not missing, f"pages in _toc.yml without HTML: {missing}"
+
+
+def test_every_page_with_code_has_executed_output(build):
+    problems = []
+    for page in filter(has_code_cells, toc_files()):
+        nb_path = BUILD / "jupyter_execute" / f"{page}.ipynb"
+        if not nb_path.exists():
+            problems.append(f"{page}: no executed notebook")
+            continue
+        nb = json.loads(nb_path.read_text())
+        outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+        if not outputs:
+            problems.append(f"{page}: code cells but no output")
+        if any(o.get("output_type") == "error" for o in outputs):
+            problems.append(f"{page}: an error output")
+        if 'class="cell_output' not in (HTML / f"{page}.html").read_text():
+            problems.append(f"{page}: no cell output in the HTML")
+    assert not problems, problems
+
+
+def test_every_image_has_alt_text(build):
+    problems = []
+    n_images = 0
+    for page in toc_files():
+        soup = BeautifulSoup((HTML / f"{page}.html").read_text(), "html.parser")
+        main = soup.find("main") or soup
+        for img in main.find_all("img"):
+            n_images += 1
+            if not (img.get("alt") or "").strip():
+                problems.append(f"{page}: <img src={img.get('src')}> has no alt text")
+    assert n_images > 0, "the book has no figure at all"
+    assert not problems, problems
+
+
+def test_every_figure_has_a_caption(build):
+    problems = []
+    for page in filter(has_code_cells, toc_files()):
+        soup = BeautifulSoup((HTML / f"{page}.html").read_text(), "html.parser")
+        for img in soup.select("div.cell_output img"):
+            fig = img.find_parent("figure")
+            if fig is None or not fig.find("figcaption"):
+                problems.append(f"{page}: figure {img.get('alt', '')[:40]!r} has no caption")
+    assert not problems, problems
+
+
+def execution_times() -> dict[str, float]:
+    """Seconds each notebook ran, from the jupyter-cache records MyST-NB wrote when it executed them."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(BUILD / ".jupyter_cache")
+    times, created = {}, {}
+    for rec in cache.list_cache_records():
+        page = Path(rec.uri).resolve().relative_to(ROOT).with_suffix("").as_posix()
+        if page not in created or rec.created > created[page]:  # the newest record is the current page
+            times[page], created[page] = rec.data.get("execution_seconds"), rec.created
+    return times
+
+
+def test_execution_within_budgets(build):
+    times = execution_times()
+    pages = [p for p in toc_files() if has_code_cells(p)]
+    missing = [p for p in pages if times.get(p) is None]
+    assert not missing, f"no execution record for {missing}"
+    slow = {p: round(times[p], 1) for p in pages if times[p] > CHAPTER_BUDGET_S}
+    assert not slow, f"pages over the {CHAPTER_BUDGET_S:.0f} s budget: {slow}"
+    total = sum(times[p] for p in pages)
+    assert total <= BOOK_BUDGET_S, f"whole book executes in {total:.0f} s > {BOOK_BUDGET_S:.0f} s"
