@@ -38,6 +38,36 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 IGNORED = re.compile(r"^\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption")
 
 
+# Assets the site serves itself, so that a reader needs no network: fetched from the npm registry at
+# build time (pinned), unpacked under _vendor/ (git-ignored, never committed as copies), which Sphinx
+# copies to the site's root (html_extra_path).  Not under _static/: Jupyter Book adds a <script> tag for
+# every .js file found there.
+MATHJAX = "mathjax@3.2.2"
+VENDOR = ROOT / "_vendor"
+
+
+def ensure_vendor_assets() -> None:
+    """Unpack MathJax's es5 bundle (script and fonts) into _vendor/mathjax if it is missing."""
+    target = VENDOR / "mathjax"
+    if (target / "tex-chtml.js").exists():
+        return
+    import tarfile
+    import tempfile
+
+    if shutil.which("npm") is None:
+        raise SystemExit("npm is needed once to fetch MathJax for offline math (install Node.js and npm)")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["npm", "pack", MATHJAX, "--silent"], cwd=tmp, check=True, capture_output=True)
+        (tgz,) = Path(tmp).glob("mathjax-*.tgz")
+        with tarfile.open(tgz) as tar:
+            members = [m for m in tar.getmembers() if m.name.startswith("package/es5/")]
+            for m in members:
+                m.name = m.name.removeprefix("package/es5/")
+            tar.extractall(Path(tmp) / "es5", members=members, filter="data")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(Path(tmp) / "es5", target)
+
+
 def source_hash() -> str:
     """Hash of everything a page's output depends on besides its own text."""
     h = hashlib.sha256()
@@ -63,6 +93,7 @@ def prepare_page_tree(page: str) -> Path:
 
 
 def build(out: Path, toc: Path | None = None, force: bool = False) -> int:
+    ensure_vendor_assets()
     out.mkdir(parents=True, exist_ok=True)
     stamp = out / ".jl_lab_hash"
     digest = source_hash()
