@@ -94,6 +94,944 @@ def styled(func):
     return wrapper
 
 
+def table(header, rows, floatfmt: str = ".3g"):
+    """A small HTML table of computed values, for a page to display (not a figure).
+
+    Parameters
+    ----------
+    header : sequence of str
+    rows : sequence of sequences
+        Numbers are formatted with ``floatfmt`` (ints as they are).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    import html
+
+    from IPython.display import HTML
+
+    def fmt(v):
+        if isinstance(v, (bool, np.bool_)):
+            return "yes" if v else "no"
+        if isinstance(v, (int, np.integer)):
+            return f"{int(v):,}"
+        if isinstance(v, (float, np.floating)):
+            return "–" if not np.isfinite(v) else format(float(v), floatfmt)
+        return html.escape(str(v))
+
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{fmt(v)}</td>" for v in r) + "</tr>" for r in rows)
+    return HTML(f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+
+
 # ---------------------------------------------------------------------------
 # Chapter: the JL lemma in numbers (jl_lab.bounds, jl_lab.projections)
 # ---------------------------------------------------------------------------
+@styled
+def plot_tail_bound(dims, eps_values, exact, bound):
+    """Tail probability of one projected norm: Su's bound 2 exp(-eps^2 n/8) against the exact chi-square tail.
+
+    Parameters
+    ----------
+    dims : ndarray of shape (m,)
+    eps_values : sequence of float
+    exact, bound : ndarray of shape (len(eps_values), m)
+    """
+    fig, ax = figure(width=6.4, height=3.4)
+    for i, e in enumerate(eps_values):
+        c = PALETTE[i % len(PALETTE)]
+        ax.semilogy(dims, exact[i], color=c, label=f"exact, eps = {e:g}")
+        ax.semilogy(dims, np.minimum(bound[i], 1.0), color=c, ls="--", label=f"bound, eps = {e:g}")
+    ax.set_xlabel("target dimension n")
+    ax.set_ylabel(r"P(| ||Au||$^2$ - 1 | >= eps)")
+    ax.set_ylim(1e-12, 2)
+    ax.legend(ncol=2, fontsize=8)
+    return fig
+
+
+@styled
+def plot_dimension_vs_log(results: dict, bound_lines: dict, bound_points: dict | None = None):
+    """Measured dimension against log(N)/eps^2, with the bounds.
+
+    Parameters
+    ----------
+    results : dict of str -> (x, n)
+        For each data set, ``x = log(N)/eps^2`` and the measured dimensions ``n``.
+    bound_lines : dict of str -> float
+        Bounds that are exactly ``n = c x`` (Su's 24 and 16), drawn as lines.
+    bound_points : dict of str -> (x, n), optional
+        Bounds whose constant depends on eps (Dasgupta-Gupta, Achlioptas), drawn as markers.
+    """
+    fig, ax = figure(width=6.4, height=3.8)
+    xmax = max(np.max(x) for x, _ in results.values())
+    xs = np.linspace(0, xmax * 1.05, 50)
+    for (name, c), ls in zip(bound_lines.items(), ["-", "--", "-.", ":"]):
+        ax.plot(xs, c * xs, color=REFERENCE, ls=ls, lw=1, label=f"{name}: n = {c:g} log N / eps$^2$")
+    for (name, (x, n)), marker in zip((bound_points or {}).items(), ["x", "+", "1", "2"]):
+        ax.plot(x, n, marker, ls="none", color=REFERENCE, ms=7, label=f"{name} bound")
+    for (name, (x, n)), marker in zip(results.items(), ["o", "s", "^", "D"]):
+        ax.plot(x, n, marker, ls="none", ms=6, label=f"measured: {name}")
+    ax.set_xlabel(r"log N / eps$^2$")
+    ax.set_ylabel("target dimension n")
+    ax.set_ylim(0, None)
+    ax.legend(fontsize=8)
+    return fig
+
+
+@styled
+def plot_distortion_histograms(ratios_by_n: dict, eps: float | None = None, chi2_overlay: bool = True):
+    """Histograms of squared-distance ratios for several target dimensions, with the chi-square(n)/n density.
+
+    Parameters
+    ----------
+    ratios_by_n : dict of int -> ndarray
+        Pairwise ratios (``jl_lab.projections.pairwise_distortion``) per target dimension.
+    eps : float, optional
+        Draws the band ``[1 - eps, 1 + eps]``.
+    chi2_overlay : bool
+        Overlay the density of ``chi2(n)/n``, the law of each ratio under a Gaussian map.
+    """
+    from scipy import stats
+
+    fig, ax = figure(width=6.4, height=3.6)
+    lo = min(np.min(r) for r in ratios_by_n.values())
+    hi = max(np.max(r) for r in ratios_by_n.values())
+    bins = np.linspace(max(lo, 0), hi, 80)
+    grid = np.linspace(max(lo, 1e-3), hi, 400)
+    for i, (n, r) in enumerate(sorted(ratios_by_n.items())):
+        c = PALETTE[i % len(PALETTE)]
+        ax.hist(r, bins=bins, density=True, color=c, alpha=0.45, label=f"n = {n}: worst |ratio - 1| = {np.max(np.abs(r - 1)):.2f}")
+        if chi2_overlay:
+            ax.plot(grid, stats.chi2.pdf(grid * n, n) * n, color=c, lw=1.5)
+    if eps is not None:
+        ax.axvspan(1 - eps, 1 + eps, color=GREY, alpha=0.12, lw=0, label=f"1 +- eps, eps = {eps:g}")
+    ax.set_xlabel("squared distance after / before")
+    ax.set_ylabel("density")
+    ax.legend(fontsize=8)
+    return fig
+
+
+@styled
+def plot_success_curve(dims, success, marks: dict | None = None, eps: float | None = None):
+    """Fraction of random projections that are eps-embeddings, against n, with bounds marked.
+
+    Parameters
+    ----------
+    dims, success : ndarray
+        From :func:`jl_lab.bounds.success_curve` (or thresholds turned into a curve).
+    marks : dict of str -> int, optional
+        Vertical lines, e.g. the bounds' dimensions.
+    """
+    fig, ax = figure(width=6.4, height=3.4)
+    ax.step(dims, success, where="post", color=PALETTE[0], lw=2, label="measured")
+    for (name, n), ls in zip((marks or {}).items(), ["-", "--", "-.", ":"]):
+        ax.axvline(n, color=REFERENCE, ls=ls, lw=1, label=f"{name}: n = {n}")
+    ax.set_xscale("log")
+    ax.set_xlabel("target dimension n")
+    ax.set_ylabel("P(all pairs within 1 +- eps)" if eps is None else f"P(all pairs within 1 +- {eps:g})")
+    ax.set_ylim(-0.03, 1.03)
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+@styled
+def plot_jl_explorer(ratios, eps: float, n: int, bound_dims: dict):
+    """The explorer's view: histogram of ratios for one projection, the band and the bounds."""
+    fig, ax = figure(width=6.4, height=3.4)
+    worst = float(np.max(np.abs(ratios - 1)))
+    outside = float(np.mean(np.abs(ratios - 1) > eps))
+    counts, edges = np.histogram(ratios, bins=60)
+    ax.stairs(counts, edges, fill=True, color=PALETTE[0] if worst <= eps else PALETTE[3], alpha=0.8)
+    ax.axvspan(1 - eps, 1 + eps, color=GREY, alpha=0.15, lw=0)
+    verdict = "every pair inside" if worst <= eps else f"{outside:.1%} of pairs outside"
+    ax.set_title(f"n = {n}: worst |ratio - 1| = {worst:.3f}, {verdict} 1 +- {eps:g}", fontsize=10)
+    text = "\n".join(f"{k}: n >= {v}" for k, v in bound_dims.items())
+    ax.text(0.99, 0.97, text, transform=ax.transAxes, ha="right", va="top", fontsize=8, family="monospace")
+    ax.set_xlabel("squared distance after / before")
+    ax.set_ylabel("pairs")
+    return fig
+
+
+
+# ---- Chapter: LSH by sign random projection ----
+_LSH_LABELS = {
+    "float": r"$\cos(Au, Av)$",
+    "sign": r"$h = \cos(\mathrm{sign}\,Au, \mathrm{sign}\,Av)$",
+    "corrected": r"$\sin(\pi h / 2)$",
+}
+
+
+@styled
+def lsh_chain(out: dict):
+    """Error of each link of the chain against the number of projections (from ``lsh.chain_errors``).
+
+    Left: root-mean-square error over the pairs (markers) and its theory
+    (lines: bias squared plus variance); the dotted line is the rms of the
+    arcsine bias alone, the floor of the raw sign estimate.  Right: the largest
+    error over the pairs, the quantity the JL lemma bounds.
+    """
+    fig, (ax1, ax2) = figure(ncols=2, width=8.4, height=3.5)
+    n = out["n"]
+    for c, kind in zip(PALETTE, ("float", "sign", "corrected")):
+        ax1.loglog(n, out[f"{kind}_rms"], "o", color=c, label=_LSH_LABELS[kind])
+        ax1.loglog(n, out[f"{kind}_rms_theory"], "-", color=c, lw=1)
+        ax2.loglog(n, out[f"{kind}_max"], "o-", color=c, lw=1, label=_LSH_LABELS[kind])
+    cos = out["cos"]
+    floor = np.sqrt(np.mean((2 / np.pi * np.arcsin(cos) - cos) ** 2))
+    ax1.axhline(floor, color=REFERENCE, ls=":", lw=1, label="rms of the arcsine bias")
+    ax1.set_xlabel("projections n (bits for the sign estimates)")
+    ax1.set_ylabel("rms error over the pairs")
+    ax1.set_title("typical error (markers: measured, lines: theory)", fontsize=10)
+    ax1.legend(fontsize=8)
+    ax2.set_xlabel("projections n (bits for the sign estimates)")
+    ax2.set_ylabel("largest error over the pairs")
+    ax2.set_title(f"worst of {cos.size} pairs", fontsize=10)
+    return fig
+
+
+@styled
+def lsh_arcsine(cos, h, n_bits: int, max_points: int = 5000, n_bins: int = 24):
+    """Sign cosine against true cosine for real pairs, with the diagonal and Sheppard's arcsine curve.
+
+    Left: a scatter of ``(cos, h)`` (an evenly spaced subset of at most
+    ``max_points`` pairs).  Right: the bias ``h - cos``: the theoretical curve
+    ``(2/pi) arcsin(rho) - rho``, the mean measured bias in ``n_bins`` bins of
+    ``cos`` and the two extremes at ``rho = +-sqrt(1 - 4/pi^2)``.
+    """
+    cos = np.asarray(cos)
+    h = np.asarray(h)
+    fig, (ax1, ax2) = figure(ncols=2, width=8.4, height=3.6)
+    step = max(1, cos.size // max_points)
+    ax1.plot(cos[::step], h[::step], ".", ms=2, alpha=0.3, color=PALETTE[0], label=f"pairs ({n_bits} bits)")
+    grid = np.linspace(-1, 1, 401)
+    ax1.plot(grid, grid, color=REFERENCE, ls="--", lw=1, label=r"$h = \cos$ (the seed's approximation)")
+    ax1.plot(grid, 2 / np.pi * np.arcsin(grid), color=PALETTE[1], lw=2, label=r"$h = \frac{2}{\pi}\arcsin(\cos)$")
+    ax1.set_xlabel(r"true cosine $\rho = \cos(u, v)$")
+    ax1.set_ylabel("sign cosine h")
+    ax1.set_aspect("equal")
+    ax1.legend(fontsize=8, loc="upper left")
+    edges = np.linspace(cos.min(), cos.max(), n_bins + 1)
+    which = np.clip(np.digitize(cos, edges) - 1, 0, n_bins - 1)
+    counts = np.bincount(which, minlength=n_bins)
+    sums = np.bincount(which, weights=h - cos, minlength=n_bins)
+    centres = np.bincount(which, weights=cos, minlength=n_bins)
+    ok = counts >= 20
+    ax2.plot(grid, 2 / np.pi * np.arcsin(grid) - grid, color=PALETTE[1], lw=2, label="theory")
+    ax2.plot(centres[ok] / counts[ok], sums[ok] / counts[ok], "o", color=PALETTE[0], ms=4, label="measured, binned mean")
+    peak = np.sqrt(1 - 4 / np.pi**2)
+    bias = 2 / np.pi * np.arcsin(peak) - peak
+    ax2.plot([-peak, peak], [-bias, bias], "v", color=PALETTE[3], ms=7, label=rf"extremes at $\rho = \pm{peak:.3f}$")
+    ax2.axhline(0, color=REFERENCE, lw=0.8)
+    ax2.set_xlabel(r"true cosine $\rho$")
+    ax2.set_ylabel(r"bias $h - \rho$")
+    ax2.legend(fontsize=8)
+    return fig
+
+
+@styled
+def lsh_variance(by_n: dict, by_rho: dict, float_bits: int = 32):
+    """Spread of the estimators against bits, and the price of one bit against one float.
+
+    Parameters
+    ----------
+    by_n : dict
+        ``lsh.estimator_spread`` for one cosine and several ``n``: left panel,
+        standard deviations (markers simulated, lines theory) against ``n``.
+    by_rho : dict
+        ``lsh.estimator_spread`` for several cosines and one ``n``: right panel,
+        the variance ratio corrected / float (markers) with its theory curve and
+        the line ``float_bits``, above which the float estimate wins at equal
+        storage.
+    """
+    fig, (ax1, ax2) = figure(ncols=2, width=8.4, height=3.5)
+    n = by_n["n"]
+    rho = float(by_n["rho"][0])
+    for c, kind in zip(PALETTE, ("float", "sign", "corrected")):
+        ax1.loglog(n, np.sqrt(by_n[f"{kind}_var"][0]), "o", color=c, label=_LSH_LABELS[kind])
+        ax1.loglog(n, np.sqrt(by_n[f"{kind}_var_theory"][0]), "-", color=c, lw=1)
+    ax1.set_xlabel("projections n (bits)")
+    ax1.set_ylabel("standard deviation")
+    ax1.set_title(rf"one pair, $\rho$ = {rho:.3f}", fontsize=10)
+    ax1.legend(fontsize=8)
+    from . import lsh
+
+    grid = np.linspace(-0.9999, 0.9999, 2001)
+    ratio = lsh.variance_ratio(grid)
+    sim = by_rho["corrected_var"][:, 0] / by_rho["float_var"][:, 0]
+    ax2.semilogy(grid, ratio, color=PALETTE[2], lw=2, label=r"theory $\frac{\pi^2}{4}\frac{1-s^2}{1-\rho^2}$")
+    ax2.semilogy(by_rho["rho"], sim, "o", color=PALETTE[2], ms=5, label=f"simulated, n = {int(by_rho['n'][0])}")
+    ax2.axhline(float_bits, color=REFERENCE, ls="--", lw=1, label=f"{float_bits}: bits in one float")
+    ax2.axhline(np.pi**2 / 4, color=GREY, ls=":", lw=1, label=r"$\pi^2/4$")
+    ax2.fill_between(grid, 0.5, float_bits, where=ratio < float_bits, color=PALETTE[2], alpha=0.08, lw=0)
+    ax2.set_ylim(1, 500)
+    ax2.set_xlabel(r"true cosine $\rho$")
+    ax2.set_ylabel("Var(corrected) / Var(float)")
+    ax2.set_title("same number of projections", fontsize=10)
+    ax2.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def _lsh_lattice_edges(h, n_bits: int, max_bins: int = 50):
+    """Bin edges for sign cosines, which only take the values 1 - 2j/n: each edge halfway between two
+    possible values, each bin holding the same number of them (no empty or doubled bins)."""
+    step = 2.0 / n_bits
+    group = max(1, int(np.ceil((h.max() - h.min()) / step / max_bins)))
+    return np.arange(h.min() - step / 2, h.max() + step / 2 + group * step, group * step)
+
+
+@styled
+def lsh_estimates(est: dict):
+    """Histograms of the float, raw sign and corrected estimates of one cosine (``lsh.simulate_cosine_estimates``).
+
+    The sign estimates are discrete (multiples of ``2/n`` apart); their bins
+    follow that lattice, and the corrected estimates use the same bins mapped
+    through ``sin(pi h / 2)``, so no histogram shows artificial stripes.
+    """
+    rho, n = est["rho"], est["n_bits"]
+    s = 2 / np.pi * np.arcsin(rho)
+    fig, ax = figure(width=8.6, height=3.4)
+    x = est["float"]
+    sign_edges = _lsh_lattice_edges(est["sign"], n)
+    edges = {
+        "float": np.linspace(x.min(), x.max(), 41) if x.max() > x.min() else np.array([x.min() - 1e-3, x.min() + 1e-3]),
+        "sign": sign_edges,
+        "corrected": np.sin(np.pi * np.clip(sign_edges, -1, 1) / 2),
+    }
+    for c, kind in zip(PALETTE, ("float", "sign", "corrected")):
+        x = est[kind]
+        counts, e = np.histogram(x, bins=edges[kind])
+        ax.stairs(counts / (x.size * np.diff(e)), e, fill=True, alpha=0.45, color=c,
+                  label=f"{_LSH_LABELS[kind]}: mean {x.mean():+.3f}, sd {x.std(ddof=1):.3f}")
+    ax.axvline(rho, color=REFERENCE, lw=1.5, label=rf"true $\rho$ = {rho:+.3f}")
+    ax.axvline(s, color=PALETTE[1], ls="--", lw=1.5, label=rf"$\frac{{2}}{{\pi}}\arcsin\rho$ = {s:+.3f}")
+    angle = np.degrees(np.arccos(np.clip(rho, -1, 1)))
+    ax.set_title(f"angle {angle:.0f} degrees, {n} bits, {est['float'].size} draws of A", fontsize=10)
+    ax.set_xlabel("estimate of the cosine")
+    ax.set_ylabel("density")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+@styled
+def lsh_index(sweep: dict):
+    """Recall@k, fraction of the database compared, and query time of the LSH index (``lsh.index_sweep``)."""
+    fig, (ax1, ax2, ax3) = figure(ncols=3, width=10.0, height=3.5)
+    bits = sweep["n_bits"]
+    for i, (c, L) in enumerate(zip(PALETTE, sweep["n_tables"])):
+        ax1.plot(bits, sweep["recall"][i], "o", color=c, label=f"L = {L} tables")
+        ax1.plot(bits, sweep["recall_theory"][i], "-", color=c, lw=1)
+        ax2.semilogy(bits, sweep["scanned"][i], "o-", color=c, lw=1)
+        ax3.semilogy(bits, 1e3 * sweep["query_seconds"][i], "o-", color=c, lw=1)
+    k = sweep["k"]
+    ax1.axhline(1, color=REFERENCE, ls="--", lw=1, label="brute force")
+    ax2.axhline(1, color=REFERENCE, ls="--", lw=1)
+    ax3.axhline(1e3 * sweep["brute_seconds"], color=REFERENCE, ls="--", lw=1, label="brute force")
+    ax1.set_ylabel(f"recall@{k} (lines: theory)")
+    ax1.set_ylim(-0.03, 1.05)
+    ax1.legend(fontsize=8)
+    ax2.set_ylabel("fraction of the database compared")
+    ax3.set_ylabel("time per query (ms)")
+    ax3.legend(fontsize=8)
+    for ax in (ax1, ax2, ax3):
+        ax.set_xlabel("bits per key b")
+        ax.set_xticks(bits)
+    fig.suptitle(f"N = {sweep['n_points']} points, {sweep['exact_cos'].shape[0]} queries", fontsize=10)
+    return fig
+
+
+# ---- Chapter: SVD as co-clustering of bigram data ----
+_CC_METHODS = {
+    "svd": ("SVD + k-means (chi-square scaled)", PALETTE[0], "o"),
+    "svd-rows": ("SVD of P(B|A) + k-means (the seed's recipe)", PALETTE[5], "v"),
+    "spectral": ("Dhillon's co-clustering", PALETTE[1], "s"),
+    "em": ("EM, random start", PALETTE[3], "^"),
+    "em-svd": ("EM started from SVD + k-means", PALETTE[2], "D"),
+}
+
+
+@styled
+def cocluster_spectrum(spectra: dict, rank: int):
+    """Singular values of ``P(B|A)``: the exact model's and estimates from texts of several lengths.
+
+    ``spectra`` maps a legend label to the decreasing singular values; the
+    dotted vertical line marks ``rank`` (``min(l, k)``), after which the exact
+    model's values vanish.
+    """
+    fig, ax = figure(width=6.4, height=3.4)
+    colours = [REFERENCE] + list(PALETTE)
+    for (label, s), c in zip(spectra.items(), colours):
+        s = np.asarray(s, dtype=float)
+        ax.semilogy(np.arange(1, s.size + 1), np.maximum(s, 1e-17), "o-", ms=3, lw=1, color=c, label=label)
+    ax.axvline(rank + 0.5, color=GREY, ls=":", lw=1)
+    ax.text(rank + 0.7, 0.55, f"rank min(l, k) = {rank}", fontsize=8, color=GREY, va="center",
+            transform=ax.get_xaxis_transform())
+    ax.set_xlabel("index i")
+    ax.set_ylabel(r"singular value $\sigma_i$ of $P(B\mid A)$")
+    ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+@styled
+def cocluster_factors(svd_factors, em_factors, n_words_shown: int | None = None):
+    """The three factors of an SVD (top row) and of the EM fit (bottom row), as heatmaps.
+
+    ``svd_factors = (U, s, Vt)``: drawn with a diverging map centred on zero,
+    so that negative entries show.  ``em_factors = (P(C|A), P(D|C), P(B|D))``:
+    drawn on [0, 1].  Rows and columns should already be ordered by the true
+    classes of the words.
+    """
+    import matplotlib.colors as mcolors
+
+    U, s, Vt = (np.asarray(x, dtype=float) for x in svd_factors)
+    th, M, ph = (np.asarray(x, dtype=float) for x in em_factors)
+    fig, axes = figure(ncols=3, nrows=2, width=9.0, height=5.6, gridspec_kw={"width_ratios": [1.2, 1.2, 4.0]})
+    lim = max(np.abs(U).max(), np.abs(Vt).max())
+    norm = mcolors.TwoSlopeNorm(vcenter=0.0, vmin=-lim, vmax=lim)
+    panels = [
+        (axes[0, 0], U, r"$U$ (words $\times$ r)", "RdBu_r", norm),
+        (axes[0, 1], np.diag(s), r"$\Sigma$ (diagonal)", "Greys", None),
+        (axes[0, 2], Vt, r"$V^T$ (r $\times$ words)", "RdBu_r", norm),
+        (axes[1, 0], th, r"$P(C\mid A)$ (words $\times$ l)", "viridis", mcolors.Normalize(0, 1)),
+        (axes[1, 1], M, r"$P(D\mid C)$ (l $\times$ k)", "viridis", mcolors.Normalize(0, 1)),
+        (axes[1, 2], ph / ph.max(axis=1, keepdims=True), r"$P(B\mid D)$ / row max (k $\times$ words)",
+         "viridis", mcolors.Normalize(0, 1)),
+    ]
+    images = []
+    for ax, X, title, cmap, nrm in panels:
+        images.append(ax.imshow(X, aspect="auto", cmap=cmap, norm=nrm, interpolation="nearest"))
+        ax.set_title(title, fontsize=9)
+        ax.grid(False)
+        ax.tick_params(labelsize=7)
+    fig.colorbar(images[0], ax=axes[0, :], shrink=0.8, label="SVD entries (signed)")
+    fig.colorbar(images[3], ax=axes[1, :], shrink=0.8, label="probability")
+    return fig
+
+
+@styled
+def cocluster_recovery(result: dict, score_names=("NMI", "ARI")):
+    """Class recovery against text length, from :func:`jl_lab.cocluster.recovery_curve`.
+
+    A 2 x len(score_names) grid: row classes (top) and column classes
+    (bottom); one line per method (mean over repeats, markers at each length).
+    """
+    n = np.asarray(result["n_tokens"])
+    fig, axes = figure(ncols=len(score_names), nrows=2, width=9.0, height=6.0, sharex=True, sharey=True)
+    axes = np.atleast_2d(axes)
+    for j, name in enumerate(score_names):
+        for i, side in enumerate(("row classes C", "column classes D")):
+            ax = axes[i, j]
+            for meth, scores in result["scores"].items():
+                label, colour, marker = _CC_METHODS.get(meth, (meth, GREY, "o"))
+                ax.semilogx(n, scores[name][:, :, i].mean(axis=1), marker=marker, ms=4, lw=1.2,
+                            color=colour, label=label)
+            ax.set_title(f"{side}: {name}", fontsize=10)
+            ax.set_ylim(-0.05, 1.05)
+            if i == 1:
+                ax.set_xlabel("tokens in the text")
+            if j == 0:
+                ax.set_ylabel("score against the planted classes")
+    axes[0, 0].legend(fontsize=7.5, loc="upper left")
+    return fig
+
+
+@styled
+def cocluster_em_history(histories: dict, n_tokens: float):
+    """EM log-likelihood per token against iteration, one line per start.
+
+    ``histories`` maps a label to the log-likelihood history of a fit; lines
+    whose label starts with ``"random"`` are drawn thin and grey-blue, the
+    others thick.
+    """
+    fig, ax = figure(width=6.4, height=3.4)
+    for idx, (label, h) in enumerate(histories.items()):
+        h = np.asarray(h, dtype=float) / n_tokens
+        random_start = label.startswith("random")
+        ax.plot(np.arange(h.size), h, lw=0.9 if random_start else 2.0,
+                color=PALETTE[5] if random_start else PALETTE[idx % 3], alpha=0.8 if random_start else 1.0,
+                label=None if (random_start and not label.endswith("1")) else label)
+    ax.set_xlabel("EM iteration")
+    ax.set_ylabel("log-likelihood per token (nats)")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+@styled
+def cocluster_matrix(counts, row_labels, col_labels, vocab, n_top: int = 6, title: str = ""):
+    """A bigram matrix with rows and columns grouped by cluster, and the top words of each cluster.
+
+    Top: the positive pointwise mutual information of each pair of words
+    (:func:`jl_lab.cocluster.ppmi`), rows ordered by row cluster and columns by
+    column cluster (heaviest clusters first, lines at the boundaries), so that
+    class pairs that follow each other more often than chance show as dense
+    blocks.  Bottom: the ``n_top`` most frequent words of each row cluster
+    ``C1, C2, ...`` and each column cluster ``D1, D2, ...``, in the order of
+    the axes.
+    """
+    import scipy.sparse as sp
+
+    from .cocluster import cluster_top_words, ppmi, reorder
+
+    C = sp.csr_matrix(counts)
+    ro, co, rb, cb = reorder(C, row_labels, col_labels)
+    X = ppmi(C)[ro][:, co].toarray()
+    fig, (ax, axt) = figure(nrows=2, width=7.6, height=8.8, gridspec_kw={"height_ratios": [3.4, 0.8]})
+    vmax = np.quantile(X[X > 0], 0.99) if np.any(X > 0) else 1.0
+    im = ax.imshow(X, aspect="equal", cmap="magma_r", interpolation="nearest", vmin=0, vmax=vmax)
+    for b in rb:
+        ax.axhline(b - 0.5, color=PALETTE[0], lw=0.6)
+    for b in cb:
+        ax.axvline(b - 0.5, color=PALETTE[0], lw=0.6)
+    ax.grid(False)
+    r_edges = np.concatenate([[0], rb, [C.shape[0]]])
+    c_edges = np.concatenate([[0], cb, [C.shape[1]]])
+    ax.set_yticks((r_edges[:-1] + r_edges[1:]) / 2 - 0.5, [f"C{i + 1}" for i in range(len(r_edges) - 1)],
+                  fontsize=8)
+    ax.set_xticks((c_edges[:-1] + c_edges[1:]) / 2 - 0.5, [f"D{i + 1}" for i in range(len(c_edges) - 1)],
+                  fontsize=8, rotation=90)
+    ax.set_ylabel("first word A, grouped by row cluster")
+    ax.set_xlabel("second word B, grouped by column cluster")
+    fig.colorbar(im, ax=ax, shrink=0.8, label="PPMI (nats)")
+    rw = np.asarray(C.sum(axis=1)).ravel()
+    cw = np.asarray(C.sum(axis=0)).ravel()
+    rows_top = cluster_top_words(row_labels, vocab, rw, n_top)
+    cols_top = cluster_top_words(col_labels, vocab, cw, n_top)
+    left = ["Row clusters (first word):"] + [f"C{i + 1}: " + " ".join(map(str, w)) for i, (_, w) in enumerate(rows_top)]
+    right = ["Column clusters (second word):"] + [
+        f"D{i + 1}: " + " ".join(map(str, w)) for i, (_, w) in enumerate(cols_top)
+    ]
+    axt.axis("off")
+    fs, width = (8, 40) if max(len(left), len(right)) <= 11 else (6.5, 50)
+
+    def fit(line):  # cut at a word boundary so that the two columns never overlap
+        return line if len(line) <= width else line[: line.rfind(" ", 0, width)] + " …"
+
+    for x, lines in ((0.0, left), (0.52, right)):
+        axt.text(x, 1.0, "\n".join(map(fit, lines)), va="top", ha="left", family="monospace", fontsize=fs,
+                 transform=axt.transAxes)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+# ---- Chapter: random projection versus PCA ----
+#: One colour and marker per reducer kind, the same in every figure of the chapter.
+RP_STYLE = {
+    "gaussian": (PALETTE[0], "o"),
+    "achlioptas": (PALETTE[1], "s"),
+    "very-sparse": (PALETTE[2], "^"),
+    "srht": (PALETTE[4], "D"),
+    "pca": (PALETTE[3], "v"),
+}
+_RP_FLOOR = 1e-3
+
+
+def _rp_rows(table, kind):
+    sel = table[table["kind"] == kind]
+    return sel[np.argsort(sel["n"])]
+
+
+def _rp_log2_axis(ax, ns):
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(ns)
+    ax.set_xticklabels([str(int(v)) for v in ns], fontsize=8)
+    ax.minorticks_off()
+
+
+@styled
+def rp_spectra(spectra: dict, level: float = 0.9):
+    """Share of the total variance kept by the first ``n`` principal components, one curve per data set.
+
+    ``spectra`` maps a data-set label to its variances in decreasing order
+    (``reducers.pca_spectrum``).  A dot marks the smallest ``n`` that keeps
+    ``level`` of the variance; the legend gives it, and the number of variances.
+    """
+    fig, ax = figure(width=6.4, height=3.4)
+    for (name, lam), c in zip(spectra.items(), PALETTE):
+        share = np.cumsum(lam) / np.sum(lam)
+        n = np.arange(1, share.size + 1)
+        i = int(np.searchsorted(share, level))
+        ax.plot(n, share, color=c, label=f"{name}: {level:.0%} at n = {n[i]} of {lam.size}")
+        ax.plot(n[i], share[i], "o", color=c)
+    ax.axhline(level, color=GREY, ls=":", lw=1)
+    ax.set_xscale("log", base=2)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("number of principal components n")
+    ax.set_ylabel("share of variance kept")
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+@styled
+def rp_accuracy(tables: dict):
+    """What each reducer keeps, against the target dimension, one column per data set.
+
+    ``tables`` maps a data-set label to a ``reducers.sweep`` table.  Top row:
+    median (solid) and worst (dashed) of ``|r - 1|`` over all pairs, ``r`` the
+    ratio of squared distances after and before (log scale; values below
+    1e-3, the exact maps, are drawn at 1e-3).  Bottom row: the mean fraction of
+    the 10 nearest neighbours kept.
+    """
+    ncol = len(tables)
+    fig, axes = figure(ncols=ncol, nrows=2, width=3.3 * ncol, height=6.0, squeeze=False)
+    for j, (name, table) in enumerate(tables.items()):
+        top, bottom = axes[0, j], axes[1, j]
+        for kind, (c, m) in RP_STYLE.items():
+            rows = _rp_rows(table, kind)
+            if rows.size == 0:
+                continue
+            n = rows["n"]
+            top.plot(n, np.maximum(rows["median"], _RP_FLOOR), "-", marker=m, ms=4, color=c, label=kind)
+            top.plot(n, np.maximum(rows["worst"], _RP_FLOOR), "--", marker=m, ms=3, color=c, lw=1, alpha=0.8)
+            bottom.plot(n, rows["knn"], "-", marker=m, ms=4, color=c, label=kind)
+        ns = np.unique(table["n"])
+        for ax in (top, bottom):
+            _rp_log2_axis(ax, ns)
+        top.set_yscale("log")
+        top.axhline(1.0, color=GREY, lw=0.8, ls=":")
+        top.set_title(name, fontsize=10)
+        bottom.set_ylim(0, 1.02)
+        bottom.set_xlabel("target dimension n")
+        if j == 0:
+            top.set_ylabel("|r - 1|: median (solid), worst (dashed)")
+            bottom.set_ylabel("share of 10 nearest neighbours kept")
+            bottom.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+@styled
+def rp_variance_check(points):
+    """Measured against predicted variance of the distance ratio, for the random kinds.
+
+    ``points`` is a sequence of ``(kind, data_label, predicted, measured)``:
+    the prediction is the mean of ``reducers.ratio_variance`` over random
+    pairs, the measurement the variance of the ratios over all pairs of one
+    draw.  Colour: kind; marker: data set.  The diagonal is perfect agreement.
+    """
+    fig, ax = figure(width=5.6, height=4.2)
+    markers = {}
+    lo, hi = np.inf, 0.0
+    for kind, data, pred, meas in points:
+        m = markers.setdefault(data, "osD^v<>"[len(markers) % 7])
+        c = RP_STYLE[kind][0]
+        ax.loglog(pred, meas, m, color=c, ms=6, mfc="none" if kind in ("achlioptas", "srht") else c, alpha=0.85)
+        lo, hi = min(lo, pred, meas), max(hi, pred, meas)
+    line = np.array([lo / 1.5, hi * 1.5])
+    ax.plot(line, line, color=REFERENCE, lw=0.8)
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=RP_STYLE[k][0], marker="o", ls="", label=k)
+               for k in dict.fromkeys(p[0] for p in points)]
+    handles += [Line2D([], [], color=GREY, marker=m, ls="", mfc="none", label=d) for d, m in markers.items()]
+    ax.legend(handles=handles, fontsize=8, loc="upper left")
+    ax.set_xlabel("predicted Var(r)  (mean over pairs of the formula)")
+    ax.set_ylabel("measured Var(r)  (over all pairs, one draw)")
+    return fig
+
+
+@styled
+def rp_costs(table, pca_label: str = "PCA fit (once)"):
+    """Time to map the points and memory of the map, against the target dimension.
+
+    Left: seconds to transform all points, per kind (log-log); the dashed
+    horizontal line is the time to fit PCA (a full eigendecomposition, the same
+    for every ``n``).  Right: bytes stored by the map.
+    """
+    fig, (ax1, ax2) = figure(ncols=2, width=8.8, height=3.6)
+    for kind, (c, m) in RP_STYLE.items():
+        rows = _rp_rows(table, kind)
+        if rows.size == 0:
+            continue
+        n = rows["n"]
+        ax1.loglog(n, rows["transform_seconds"], "-", marker=m, ms=4, color=c, label=kind)
+        ax2.loglog(n, rows["nbytes"], "-", marker=m, ms=4, color=c, label=kind)
+        if kind == "pca":
+            ax1.axhline(rows["fit_seconds"][0], color=c, ls="--", lw=1, label=pca_label)
+    ns = np.unique(table["n"])
+    for ax in (ax1, ax2):
+        _rp_log2_axis(ax, ns)
+        ax.set_xlabel("target dimension n")
+    lo, hi = ax1.get_ylim()
+    ax1.set_ylim(lo, hi * 4)  # room above the PCA line
+    ax1.set_ylabel("seconds to map all points")
+    ax2.set_ylabel("bytes stored by the map")
+    handles, labels = ax1.get_legend_handles_labels()
+    ax2.legend(handles, labels, fontsize=8, loc="upper left")
+    return fig
+
+
+@styled
+def rp_out_of_sample(curves: dict):
+    """Neighbours kept when the map is fitted on other points than those it maps.
+
+    ``curves`` maps a panel title to a dict ``{label: (n, knn)}``; labels that
+    start with "PCA" are drawn in the PCA colour (solid: fitted on the same
+    points, dashed: fitted on other points), others in the Gaussian colour.
+    """
+    ncol = len(curves)
+    fig, axes = figure(ncols=ncol, width=4.2 * ncol, height=3.5, squeeze=False)
+    for ax, (title, lines) in zip(axes[0], curves.items()):
+        for label, (n, knn) in lines.items():
+            kind = "pca" if label.lower().startswith("pca") else "gaussian"
+            c, m = RP_STYLE[kind]
+            ls = "--" if ("other" in label or "unseen" in label) else "-"
+            ax.plot(n, knn, ls, marker=m, ms=4, color=c, label=label)
+            ns = n
+        _rp_log2_axis(ax, ns)
+        ax.set_ylim(0, 1.02)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("target dimension n")
+        ax.legend(fontsize=8, loc="upper left")
+    axes[0, 0].set_ylabel("share of 10 nearest neighbours kept")
+    return fig
+
+
+@styled
+def rp_stored_maps(rows: dict, shape=(8, 8)):
+    """What a map stores, drawn as images: one row of panels per map.
+
+    ``rows`` maps a row label to a list of ``(title, vector)``; each vector is
+    reshaped to ``shape`` and drawn in grey levels (its own colour scale).
+    """
+    nrow = len(rows)
+    ncol = max(len(v) for v in rows.values())
+    fig, axes = figure(ncols=ncol, nrows=nrow, width=1.45 * ncol, height=1.7 * nrow, squeeze=False)
+    for i, (label, items) in enumerate(rows.items()):
+        for j in range(ncol):
+            ax = axes[i, j]
+            ax.axis("off")
+            if j < len(items):
+                title, vec = items[j]
+                ax.imshow(np.asarray(vec).reshape(shape), cmap="gray_r", interpolation="nearest")
+                ax.set_title(title, fontsize=8)
+        axes[i, 0].text(-0.15, 0.5, label, transform=axes[i, 0].transAxes, ha="right", va="center",
+                        fontsize=9, rotation=90)
+    return fig
+
+
+# ---- Chapter: randomized SVD ----
+_RSVD_STYLE = {
+    "recipe": (PALETTE[3], "o-", "seed recipe, Gaussian $Q$"),
+    "recipe_qr": (PALETTE[1], "s-", "seed recipe, orthonormalized $Q$"),
+    "fixed": (PALETTE[0], "^-", r"$U_B U_B^\top M$ (same $U_B$)"),
+    "optimal": (REFERENCE, "--", r"optimal $\sigma_{k+1}$"),
+}
+
+
+@styled
+def rsvd_seed_recipe(results: list, titles: list):
+    """Spectral error over ``sigma_1`` against ``k`` for the seed's recipe and its fix.
+
+    One panel per dict from :func:`jl_lab.rsvd.seed_recipe_errors`.  Exact
+    zeros (the optimal error beyond the rank) are drawn at the bottom edge.
+    """
+    fig, axes = figure(ncols=len(results), width=4.3 * len(results), height=3.5, squeeze=False)
+    for ax, out, title in zip(axes[0], results, titles):
+        floor = 1e-17
+        for key, (color, fmt, label) in _RSVD_STYLE.items():
+            ax.semilogy(out["k"], np.maximum(out[key], floor), fmt, color=color, label=label, lw=1.2, ms=4)
+        ax.set_ylim(floor * 0.5, 30)
+        ax.set_xlabel("number of random columns k")
+        ax.set_title(title, fontsize=10)
+    axes[0, 0].set_ylabel(r"$\|M - \hat M\|_2 \,/\, \|M\|_2$")
+    axes[0, 0].legend(fontsize=8, loc="center right")
+    return fig
+
+
+@styled
+def rsvd_qqt(eig_gauss, eig_orth, n: int, k: int, z=None):
+    """Eigenvalues of ``Q Q^T`` (n x n) next to those of ``I``, and standardized entry errors.
+
+    Left: the ``n`` eigenvalues, largest first, for Gaussian ``Q`` (N(0, 1/k)
+    entries) and orthonormalized ``Q``: ``k`` nonzero ones (those of ``Q^T Q``)
+    and ``n - k`` zeros.  Right (if ``z`` is given): histogram of the entry
+    errors of ``M Q Q^T`` divided by their predicted standard deviation, with
+    the standard normal density.
+    """
+    ncols = 1 if z is None else 2
+    fig, axes = figure(ncols=ncols, width=4.3 * ncols, height=3.4, squeeze=False)
+    ax = axes[0, 0]
+    idx = np.arange(1, n + 1)
+    for vals, color, label in ((eig_gauss, PALETTE[3], r"Gaussian $Q$, $N(0, 1/k)$"),
+                               (eig_orth, PALETTE[1], r"orthonormalized $Q$")):
+        full = np.zeros(n)
+        full[:k] = np.sort(np.asarray(vals))[::-1]
+        ax.plot(idx, full, color=color, lw=2, label=label)
+    ax.axhline(1.0, color=REFERENCE, ls="--", lw=1, label=r"$I_n$: all eigenvalues 1")
+    ax.axvline(k, color=GREY, ls=":", lw=1)
+    ax.text(k, ax.get_ylim()[1] * 0.9, f" k = {k}", color=GREY, fontsize=8, va="top")
+    ax.set_xlabel("eigenvalue index (largest first)")
+    ax.set_ylabel(r"eigenvalue of $QQ^\top$")
+    ax.set_title(f"$QQ^\\top$ for an {n} x {k} matrix $Q$", fontsize=10)
+    ax.legend(fontsize=8)
+    if z is not None:
+        ax2 = axes[0, 1]
+        z = np.asarray(z).ravel()
+        ax2.hist(z, bins=60, density=True, color=PALETTE[0], alpha=0.7, label="entries of $MQQ^\\top - M$, standardized")
+        grid = np.linspace(-4.5, 4.5, 300)
+        ax2.plot(grid, np.exp(-grid**2 / 2) / np.sqrt(2 * np.pi), color=REFERENCE, lw=1.2, label="N(0, 1)")
+        ax2.set_xlim(-4.5, 4.5)
+        ax2.set_xlabel(r"$((MQQ^\top)_{ij} - M_{ij}) \,/\, \sqrt{(\|m_i\|^2 + M_{ij}^2)/k}$")
+        ax2.set_ylabel("density")
+        ax2.set_title("unbiased, with the predicted spread", fontsize=10)
+        ax2.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+@styled
+def rsvd_error_sweep(sweeps: list, titles: list):
+    """Range-finder error over ``sigma_{k+1}`` against oversampling, per number of power iterations.
+
+    One panel per dict from :func:`jl_lab.rsvd.error_sweep`: the mean over
+    trials (markers joined by solid lines), each trial (small dots) and the HMT
+    bound (dashed, same colour).
+    """
+    fig, axes = figure(ncols=len(sweeps), width=4.3 * len(sweeps), height=3.6, squeeze=False, sharey=True)
+    for ax, out, title in zip(axes[0], sweeps, titles):
+        ps = out["oversamples"]
+        for i, (q, color) in enumerate(zip(out["power_iters"], PALETTE)):
+            r = out["ratio"][i]
+            ax.semilogy(np.repeat(ps, r.shape[1]), r.ravel(), ".", color=color, ms=2.5, alpha=0.5)
+            ax.semilogy(ps, r.mean(axis=1), "o-", color=color, ms=4, label=f"q = {q}: measured mean")
+            ax.semilogy(ps, out["bound"][i], "--", color=color, lw=1.2, label=f"q = {q}: HMT bound")
+        ax.axhline(1.0, color=REFERENCE, lw=0.8)
+        ax.set_xlabel("oversampling p")
+        ax.set_title(title, fontsize=10)
+    axes[0, 0].set_ylabel(r"$\|M - QQ^\top M\|_2 \,/\, \sigma_{k+1}$")
+    axes[0, -1].legend(fontsize=7, ncol=2, loc="upper right")
+    return fig
+
+
+@styled
+def rsvd_power_spectra(spectra: dict, k: int, power_iters=(0, 1, 2)):
+    """Singular values of ``(M M^T)^q M``, i.e. ``sigma_j^{2q+1}``, normalized by the first.
+
+    ``spectra`` maps a label to the singular values of ``M``; one panel per
+    entry, one curve per ``q``; the dotted line marks ``j = k + 1``.
+    """
+    fig, axes = figure(ncols=len(spectra), width=4.3 * len(spectra), height=3.3, squeeze=False, sharey=True)
+    for ax, (label, s) in zip(axes[0], spectra.items()):
+        s = np.asarray(s, dtype=float)
+        j = np.arange(1, s.size + 1)
+        for q, color in zip(power_iters, PALETTE):
+            ax.loglog(j, (s / s[0]) ** (2 * q + 1), color=color, lw=1.8, label=f"q = {q}")
+        ax.axvline(k + 1, color=GREY, ls=":", lw=1)
+        ax.set_xlabel("index j")
+        ax.set_title(label, fontsize=10)
+    axes[0, 0].set_ylabel(r"$(\sigma_j / \sigma_1)^{2q+1}$")
+    axes[0, 0].legend(fontsize=8)
+    return fig
+
+
+@styled
+def rsvd_normalizers(out: dict, times: dict):
+    """Accuracy and cost of the ways to normalize power iterations.
+
+    Left: rank-``k`` error over ``sigma_{k+1}`` against ``sigma_{k+1}/sigma_1``
+    (from :func:`jl_lab.rsvd.normalizer_errors`).  Right: time per call (ms) of
+    each normalizer, from ``times`` (normalizer -> seconds).
+    """
+    fig, (ax1, ax2) = figure(ncols=2, width=8.6, height=3.4, gridspec_kw={"width_ratios": [1.6, 1]})
+    for name, row, color in zip(out["normalizers"], out["ratio"], PALETTE):
+        ax1.loglog(out["depth"], row, "o-", color=color, ms=4, label=name)
+    ax1.axhline(1.0, color=REFERENCE, lw=0.8)
+    ax1.axvline(np.sqrt(np.finfo(float).eps), color=GREY, ls=":", lw=1)
+    ax1.text(np.sqrt(np.finfo(float).eps), ax1.get_ylim()[1], r" $\sqrt{\epsilon}$", color=GREY, va="top", fontsize=8)
+    ax1.invert_xaxis()
+    ax1.set_xlabel(r"depth of the target: $\sigma_{k+1} / \sigma_1$")
+    ax1.set_ylabel(r"$\|M - U\Sigma V^\top\|_2 \,/\, \sigma_{k+1}$")
+    ax1.legend(fontsize=8, title="normalizer", title_fontsize=8)
+    names = list(times)
+    ax2.barh(names, [1e3 * times[n] for n in names], color=[PALETTE[i % len(PALETTE)] for i in range(len(names))])
+    ax2.invert_yaxis()
+    ax2.set_xlabel("time per call (ms)")
+    ax2.set_title("sparse 20000 x 5000, q = 2", fontsize=10)
+    return fig
+
+
+@styled
+def rsvd_timings(panels: dict, sigma_next: dict):
+    """Time of each solver (bars, log scale), labelled with its error over ``sigma_{k+1}``.
+
+    ``panels`` maps a panel title to the output of
+    :func:`jl_lab.rsvd.compare_solvers`; ``sigma_next`` maps the same titles to
+    the optimal error ``sigma_{k+1}``.
+    """
+    fig, axes = figure(ncols=len(panels), width=4.4 * len(panels), height=2.9, squeeze=False)
+    for ax, (title, res) in zip(axes[0], panels.items()):
+        names = list(res)
+        t = np.array([res[n]["time"] for n in names])
+        ax.barh(names, t, color=[PALETTE[i % len(PALETTE)] for i in range(len(names))])
+        ax.set_xscale("log")
+        ax.invert_yaxis()
+        for i, n in enumerate(names):
+            ax.text(t[i] * 1.08, i, f"{1e3 * t[i]:.0f} ms, err {res[n]['error'] / sigma_next[title]:.3f}",
+                    va="center", fontsize=8)
+        ax.set_xlim(t.min() / 2, t.max() * 40)
+        ax.set_xlabel(r"seconds (best of repeats); err = error / $\sigma_{k+1}$")
+        ax.set_title(title, fontsize=10)
+        ax.grid(axis="y", visible=False)
+    return fig
+
+
+@styled
+def rsvd_compression(img, curve: dict, show=(0, 2, 4)):
+    """An image and three low-rank reconstructions (top), error against storage (bottom).
+
+    ``curve`` is the output of :func:`jl_lab.rsvd.compression_curve`; ``show``
+    lists indices into its ranks whose reconstructions are drawn.
+    """
+    fig, axes = figure(ncols=4, nrows=2, width=9.0, height=6.0, gridspec_kw={"height_ratios": [1.25, 1]})
+    images = [("original", img)] + [
+        (f"k = {curve['k'][i]}: {100 * curve['storage'][i]:.1f}% of the numbers", curve["images"][i]) for i in show
+    ]
+    for ax, (title, im) in zip(axes[0], images):
+        ax.imshow(np.clip(im, 0, 1), cmap="gray", vmin=0, vmax=1)
+        ax.set_title(title, fontsize=8)
+        ax.axis("off")
+    gs = axes[1, 0].get_gridspec()
+    for ax in axes[1]:
+        ax.remove()
+    ax = fig.add_subplot(gs[1, :])
+    ax.loglog(curve["storage"], curve["error"], "o-", color=PALETTE[0], label="randomized SVD (q = 2, p = 10)")
+    ax.loglog(curve["storage"], curve["optimal"], "--", color=REFERENCE, lw=1, label="truncated exact SVD (optimal)")
+    for x, y, k in zip(curve["storage"], curve["error"], curve["k"]):
+        ax.annotate(f"k={k}", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    ax.set_xlabel("storage: k(m + n + 1) / (m n)")
+    ax.set_ylabel(r"$\|M - M_k\|_F / \|M\|_F$")
+    ax.legend(fontsize=8)
+    return fig
+
+
+@styled
+def rsvd_view(report: dict):
+    """One view of the randomized-SVD explorer, from :func:`jl_lab.rsvd.approximation_report`.
+
+    Left: the true spectrum, the ``k`` estimated singular values, and four
+    horizontal levels: the optimal error ``sigma_{k+1}``, the range-finder error
+    ``||M - QQ^T M||``, the rank-``k`` error and the HMT bound on the
+    range-finder error (each labelled with its ratio to ``sigma_{k+1}``).
+    Right: the reconstruction (a 2-D image in [0, 1], drawn at half resolution).
+    """
+    fig, (ax1, ax2) = figure(ncols=2, width=9.0, height=3.4, gridspec_kw={"width_ratios": [1.4, 1]})
+    s, k, opt = report["s_true"], report["k"], report["optimal"]
+    j = np.arange(1, s.size + 1)
+    ax1.semilogy(j, s, color=GREY, lw=1.5, label="true singular values")
+    ax1.semilogy(j[:k], report["s_est"], "o", color=PALETTE[0], ms=3, label=f"the {k} estimated")
+    levels = (
+        (opt, REFERENCE, "--", r"$\sigma_{k+1}$ (optimal)"),
+        (report["range_error"], PALETTE[1], "-", r"$\|M - QQ^\top M\|$"),
+        (report["error"], PALETTE[0], "-", "rank-k error"),
+        (report["bound"], PALETTE[3], ":", "HMT bound"),
+    )
+    for value, color, ls, label in levels:
+        ax1.axhline(value, color=color, ls=ls, lw=1.2, label=f"{label}: {value / opt:.2f}")
+    ax1.set_xlabel("index j")
+    ax1.set_ylabel("singular value / spectral error")
+    ax1.legend(fontsize=7, loc="upper right", title="levels / $\\sigma_{k+1}$", title_fontsize=7)
+    ax1.set_title(f"k = {k}, p = {report['oversample']}, q = {report['power_iters']}", fontsize=10)
+    rec = np.clip(np.asarray(report["reconstruction"])[::2, ::2], 0, 1)
+    ax2.imshow(rec, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax2.set_title(f"rank {k}: {100 * report['storage']:.1f}% of the numbers", fontsize=10)
+    ax2.axis("off")
+    return fig

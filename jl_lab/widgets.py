@@ -58,3 +58,144 @@ def _explorer(controls: dict, update, title: str = "") -> widgets.VBox:
     box.refresh = refresh
     refresh()
     return box
+
+
+# ---- Chapter: the JL lemma in numbers ----
+
+
+def jl_view(X, n_points: int, eps: float, n_components: int, kind: str = "gaussian", rng=0):
+    """Compute and draw one view of the JL explorer (also the page's static figure).
+
+    Projects the first ``n_points`` rows of ``X`` to ``n_components`` dimensions
+    and plots the ratios of squared distances against the band ``1 +- eps`` and
+    the dimensions the four bounds ask for.
+    """
+    from . import bounds, plots, projections
+
+    Xn = X[:n_points]
+    ratios = projections.pairwise_distortion(Xn, projections.random_projection(Xn, n_components, kind, rng=rng))
+    marks = {m: bounds.jl_min_dim(n_points, eps, m) for m in bounds.METHODS}
+    return plots.plot_jl_explorer(ratios, eps, n_components, marks)
+
+
+def jl_explorer(X, n_points: int = 200, eps: float = 0.3, n_components: int = 100, rng=0) -> widgets.VBox:
+    """Sliders for N, eps and n over the rows of ``X``; redraws :func:`jl_view` (about 50 ms at the defaults)."""
+    controls = {
+        "n_points": widgets.IntSlider(value=n_points, min=10, max=X.shape[0], step=10, description="N"),
+        "eps": widgets.FloatSlider(value=eps, min=0.05, max=0.9, step=0.05, description="eps"),
+        "n_components": widgets.IntSlider(value=n_components, min=5, max=1000, step=5, description="n"),
+    }
+    return _explorer(controls, lambda **v: jl_view(X, rng=rng, **v), "Random projection of N points to n dimensions")
+
+
+# ---- Chapter: LSH by sign random projection ----
+#: Bit counts offered by the LSH explorer.
+LSH_BITS = (8, 16, 32, 64, 128, 256, 512, 1024)
+
+
+def lsh_view(angle: float = 40.0, n_bits: int = 128, n_trials: int = 2000, rng=0):
+    """Compute and draw one view of the LSH explorer (also the page's static figure).
+
+    Draws ``n_trials`` independent Gaussian matrices for a pair of vectors at
+    ``angle`` degrees and shows the float, raw sign and corrected estimates of
+    their cosine (:func:`jl_lab.lsh.simulate_cosine_estimates`, :func:`jl_lab.plots.lsh_estimates`).
+    """
+    import numpy as np
+
+    from . import lsh, plots
+
+    rho = float(np.clip(np.cos(np.radians(angle)), -1.0, 1.0))
+    return plots.lsh_estimates(lsh.simulate_cosine_estimates(rho, n_bits, n_trials, rng=rng))
+
+
+def lsh_explorer(angle: int = 40, n_bits: int = 128, n_trials: int = 2000, rng=0) -> widgets.VBox:
+    """Sliders for the angle between two vectors and the number of bits; redraws :func:`lsh_view`.
+
+    The update takes about 60 ms at the defaults on an idle 2-core machine and
+    stays under 200 ms up to 1024 bits (``make bench`` measures it).
+    """
+    controls = {
+        "angle": widgets.IntSlider(value=angle, min=1, max=179, step=1, description="angle (deg)"),
+        "n_bits": widgets.SelectionSlider(options=list(LSH_BITS), value=n_bits, description="bits"),
+    }
+    return _explorer(
+        controls,
+        lambda **v: lsh_view(n_trials=n_trials, rng=rng, **v),
+        "Three estimates of one cosine: float projection, sign bits, corrected sign bits",
+    )
+
+
+# ---- Chapter: SVD as co-clustering of bigram data ----
+
+
+def cocluster_view(counts, vocab, n_classes: int = 8, vocab_size: int = 400, rng=0):
+    """Compute and draw one view of the co-clustering explorer (also the page's static figure).
+
+    Takes the ``vocab_size`` most frequent words (the top-left block of
+    ``counts``, whose vocabulary is ordered by frequency), co-clusters them into
+    ``n_classes`` row and column classes with :func:`jl_lab.cocluster.svd_cocluster`
+    and draws :func:`jl_lab.plots.cocluster_matrix`.
+    """
+    from . import cocluster, plots
+
+    sub = counts[:vocab_size, :vocab_size]
+    rows, cols = cocluster.svd_cocluster(sub, n_classes, n_classes, rng=rng)
+    return plots.cocluster_matrix(sub, rows, cols, vocab[:vocab_size])
+
+
+def cocluster_explorer(counts, vocab, n_classes: int = 8, vocab_size: int = 400, rng=0) -> widgets.VBox:
+    """Sliders for the number of classes and of words; redraws :func:`cocluster_view`."""
+    controls = {
+        "n_classes": widgets.IntSlider(value=n_classes, min=2, max=16, step=1, description="classes"),
+        "vocab_size": widgets.IntSlider(value=vocab_size, min=100, max=min(1000, counts.shape[0]), step=50,
+                                        description="words"),
+    }
+    return _explorer(
+        controls,
+        lambda **v: cocluster_view(counts, vocab, rng=rng, **v),
+        "Bigram matrix grouped by SVD co-clusters, with the top words of each cluster",
+    )
+
+
+# ---- Chapter: randomized SVD ----
+
+
+def rsvd_view(M, k: int = 20, oversample: int = 10, power_iters: int = 1, s_true=None, rng=0):
+    """Compute and draw one view of the randomized-SVD explorer (also the page's static figure).
+
+    Runs :func:`jl_lab.rsvd.approximation_report` (the randomized SVD, its two
+    spectral errors and the HMT bound) and draws :func:`jl_lab.plots.rsvd_view`.
+    Pass ``s_true`` (all singular values of ``M``) to avoid recomputing them.
+    """
+    from . import plots, rsvd
+
+    return plots.rsvd_view(rsvd.approximation_report(M, k, oversample, power_iters, s_true=s_true, rng=rng))
+
+
+def rsvd_update_function(M, rng=0):
+    """``update(k=20, oversample=10, power_iters=1) -> Figure`` for ``M``, with its spectrum computed once."""
+    import scipy.linalg
+
+    s_true = scipy.linalg.svdvals(M)
+
+    def update(k: int = 20, oversample: int = 10, power_iters: int = 1):
+        return rsvd_view(M, k, oversample, power_iters, s_true=s_true, rng=rng)
+
+    return update
+
+
+def rsvd_explorer(M, k: int = 20, oversample: int = 10, power_iters: int = 1, rng=0) -> widgets.VBox:
+    """Sliders for the rank, the oversampling and the power iterations; redraws :func:`rsvd_view`.
+
+    ``M`` is a grey-level image in [0, 1] (the reconstruction is drawn as one).
+    The update takes about 60 ms at the defaults for a 600 x 512 image on an
+    idle machine (``make bench`` measures it; budget 200 ms).
+    """
+    r = min(M.shape)
+    update = rsvd_update_function(M, rng=rng)
+    controls = {
+        "k": widgets.IntSlider(value=k, min=2, max=min(150, r - 40), step=1, description="rank k"),
+        "oversample": widgets.IntSlider(value=oversample, min=2, max=40, step=1, description="oversampling p"),
+        "power_iters": widgets.IntSlider(value=power_iters, min=0, max=5, step=1, description="power iters q"),
+    }
+    return _explorer(controls, update, "Randomized SVD of an image: spectrum, error against the HMT bound, reconstruction")
