@@ -19,10 +19,12 @@ __all__ = [
     "check",
     "cocluster",
     "corpus",
+    "data",
     "entropy",
     "lsh",
     "plots",
     "projections",
+    "reducers",
     "rsvd",
     "widgets",
 ]

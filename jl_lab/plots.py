@@ -468,7 +468,7 @@ def cocluster_spectrum(spectra: dict, rank: int):
             transform=ax.get_xaxis_transform())
     ax.set_xlabel("index i")
     ax.set_ylabel(r"singular value $\sigma_i$ of $P(B\mid A)$")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=8, loc="center right")
     return fig
 
 
@@ -497,12 +497,16 @@ def cocluster_factors(svd_factors, em_factors, n_words_shown: int | None = None)
         (axes[1, 2], ph / ph.max(axis=1, keepdims=True), r"$P(B\mid D)$ / row max (k $\times$ words)",
          "viridis", mcolors.Normalize(0, 1)),
     ]
+    from matplotlib.ticker import MaxNLocator
+
     images = []
     for ax, X, title, cmap, nrm in panels:
         images.append(ax.imshow(X, aspect="auto", cmap=cmap, norm=nrm, interpolation="nearest"))
         ax.set_title(title, fontsize=9)
         ax.grid(False)
         ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     fig.colorbar(images[0], ax=axes[0, :], shrink=0.8, label="SVD entries (signed)")
     fig.colorbar(images[3], ax=axes[1, :], shrink=0.8, label="probability")
     return fig
@@ -531,7 +535,8 @@ def cocluster_recovery(result: dict, score_names=("NMI", "ARI")):
                 ax.set_xlabel("tokens in the text")
             if j == 0:
                 ax.set_ylabel("score against the planted classes")
-    axes[0, 0].legend(fontsize=7.5, loc="upper left")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=8)
     return fig
 
 
@@ -575,7 +580,11 @@ def cocluster_matrix(counts, row_labels, col_labels, vocab, n_top: int = 6, titl
     C = sp.csr_matrix(counts)
     ro, co, rb, cb = reorder(C, row_labels, col_labels)
     X = ppmi(C)[ro][:, co].toarray()
-    fig, (ax, axt) = figure(nrows=2, width=7.6, height=8.8, gridspec_kw={"height_ratios": [3.4, 0.8]})
+    fig, (ax, axt) = figure(nrows=2, width=6.8, height=7.9, gridspec_kw={"height_ratios": [3.4, 0.8]})
+    # a fixed layout: the constrained layout engine would cost more than the rest of a redraw
+    fig.set_layout_engine("none")
+    ax.set_position((0.1, 0.26, 0.74, 0.72))
+    axt.set_position((0.1, 0.0, 0.88, 0.2))
     vmax = np.quantile(X[X > 0], 0.99) if np.any(X > 0) else 1.0
     im = ax.imshow(X, aspect="equal", cmap="magma_r", interpolation="nearest", vmin=0, vmax=vmax)
     for b in rb:
@@ -591,7 +600,10 @@ def cocluster_matrix(counts, row_labels, col_labels, vocab, n_top: int = 6, titl
                   fontsize=8, rotation=90)
     ax.set_ylabel("first word A, grouped by row cluster")
     ax.set_xlabel("second word B, grouped by column cluster")
-    fig.colorbar(im, ax=ax, shrink=0.8, label="PPMI (nats)")
+    ax.apply_aspect()
+    box = ax.get_position()
+    cax = fig.add_axes((box.x1 + 0.02, box.y0 + 0.15 * box.height, 0.025, 0.7 * box.height))
+    fig.colorbar(im, cax=cax, label="PPMI (nats)")
     rw = np.asarray(C.sum(axis=1)).ravel()
     cw = np.asarray(C.sum(axis=0)).ravel()
     rows_top = cluster_top_words(row_labels, vocab, rw, n_top)
@@ -664,38 +676,39 @@ def rp_spectra(spectra: dict, level: float = 0.9):
 
 @styled
 def rp_accuracy(tables: dict):
-    """What each reducer keeps, against the target dimension, one column per data set.
+    """What each reducer keeps, against the target dimension, one row per data set.
 
-    ``tables`` maps a data-set label to a ``reducers.sweep`` table.  Top row:
-    median (solid) and worst (dashed) of ``|r - 1|`` over all pairs, ``r`` the
-    ratio of squared distances after and before (log scale; values below
-    1e-3, the exact maps, are drawn at 1e-3).  Bottom row: the mean fraction of
-    the 10 nearest neighbours kept.
+    ``tables`` maps a data-set label to a ``reducers.sweep`` table.  Left
+    column: median (solid) and worst (dashed) of ``|r - 1|`` over all pairs,
+    ``r`` the ratio of squared distances after and before (log scale; values
+    below 1e-3, the exact maps, are drawn at 1e-3).  Right column: the mean
+    fraction of the 10 nearest neighbours kept.
     """
-    ncol = len(tables)
-    fig, axes = figure(ncols=ncol, nrows=2, width=3.3 * ncol, height=6.0, squeeze=False)
-    for j, (name, table) in enumerate(tables.items()):
-        top, bottom = axes[0, j], axes[1, j]
+    nrow = len(tables)
+    fig, axes = figure(ncols=2, nrows=nrow, width=7.6, height=2.9 * nrow, squeeze=False)
+    for i, (name, table) in enumerate(tables.items()):
+        left, right = axes[i, 0], axes[i, 1]
         for kind, (c, m) in RP_STYLE.items():
             rows = _rp_rows(table, kind)
             if rows.size == 0:
                 continue
             n = rows["n"]
-            top.plot(n, np.maximum(rows["median"], _RP_FLOOR), "-", marker=m, ms=4, color=c, label=kind)
-            top.plot(n, np.maximum(rows["worst"], _RP_FLOOR), "--", marker=m, ms=3, color=c, lw=1, alpha=0.8)
-            bottom.plot(n, rows["knn"], "-", marker=m, ms=4, color=c, label=kind)
+            left.plot(n, np.maximum(rows["median"], _RP_FLOOR), "-", marker=m, ms=4, color=c, label=kind)
+            left.plot(n, np.maximum(rows["worst"], _RP_FLOOR), "--", marker=m, ms=3, color=c, lw=1, alpha=0.8)
+            right.plot(n, rows["knn"], "-", marker=m, ms=4, color=c, label=kind)
         ns = np.unique(table["n"])
-        for ax in (top, bottom):
+        for ax in (left, right):
             _rp_log2_axis(ax, ns)
-        top.set_yscale("log")
-        top.axhline(1.0, color=GREY, lw=0.8, ls=":")
-        top.set_title(name, fontsize=10)
-        bottom.set_ylim(0, 1.02)
-        bottom.set_xlabel("target dimension n")
-        if j == 0:
-            top.set_ylabel("|r - 1|: median (solid), worst (dashed)")
-            bottom.set_ylabel("share of 10 nearest neighbours kept")
-            bottom.legend(fontsize=8, loc="upper left")
+        left.set_title(f"{name}: |r - 1|, median (solid) and worst (dashed)", fontsize=9, loc="left")
+        right.set_title(f"{name}: share of 10 nearest neighbours kept", fontsize=9, loc="left")
+        left.set_yscale("log")
+        left.axhline(1.0, color=GREY, lw=0.8, ls=":")
+        left.set_ylabel("|r - 1|")
+        right.set_ylim(0, 1.02)
+        right.set_ylabel("10-NN kept")
+    axes[0, 1].legend(fontsize=8, loc="upper left")
+    for ax in axes[-1]:
+        ax.set_xlabel("target dimension n")
     return fig
 
 
@@ -812,7 +825,7 @@ def rp_stored_maps(rows: dict, shape=(8, 8)):
 # ---- Chapter: randomized SVD ----
 _RSVD_STYLE = {
     "recipe": (PALETTE[3], "o-", "seed recipe, Gaussian $Q$"),
-    "recipe_qr": (PALETTE[1], "s-", "seed recipe, orthonormalized $Q$"),
+    "recipe_qr": (PALETTE[2], "s-", "seed recipe, orthonormalized $Q$"),
     "fixed": (PALETTE[0], "^-", r"$U_B U_B^\top M$ (same $U_B$)"),
     "optimal": (REFERENCE, "--", r"optimal $\sigma_{k+1}$"),
 }
@@ -853,7 +866,7 @@ def rsvd_qqt(eig_gauss, eig_orth, n: int, k: int, z=None):
     ax = axes[0, 0]
     idx = np.arange(1, n + 1)
     for vals, color, label in ((eig_gauss, PALETTE[3], r"Gaussian $Q$, $N(0, 1/k)$"),
-                               (eig_orth, PALETTE[1], r"orthonormalized $Q$")):
+                               (eig_orth, PALETTE[2], r"orthonormalized $Q$")):
         full = np.zeros(n)
         full[:k] = np.sort(np.asarray(vals))[::-1]
         ax.plot(idx, full, color=color, lw=2, label=label)
@@ -924,12 +937,12 @@ def rsvd_power_spectra(spectra: dict, k: int, power_iters=(0, 1, 2)):
 
 
 @styled
-def rsvd_normalizers(out: dict, times: dict):
+def rsvd_normalizers(out: dict, times: dict, time_title: str = "sparse 20000 x 5000, q = 2"):
     """Accuracy and cost of the ways to normalize power iterations.
 
     Left: rank-``k`` error over ``sigma_{k+1}`` against ``sigma_{k+1}/sigma_1``
     (from :func:`jl_lab.rsvd.normalizer_errors`).  Right: time per call (ms) of
-    each normalizer, from ``times`` (normalizer -> seconds).
+    each normalizer, from ``times`` (normalizer -> seconds), titled ``time_title``.
     """
     fig, (ax1, ax2) = figure(ncols=2, width=8.6, height=3.4, gridspec_kw={"width_ratios": [1.6, 1]})
     for name, row, color in zip(out["normalizers"], out["ratio"], PALETTE):
@@ -945,7 +958,7 @@ def rsvd_normalizers(out: dict, times: dict):
     ax2.barh(names, [1e3 * times[n] for n in names], color=[PALETTE[i % len(PALETTE)] for i in range(len(names))])
     ax2.invert_yaxis()
     ax2.set_xlabel("time per call (ms)")
-    ax2.set_title("sparse 20000 x 5000, q = 2", fontsize=10)
+    ax2.set_title(time_title, fontsize=10)
     return fig
 
 
@@ -1011,7 +1024,8 @@ def rsvd_view(report: dict):
     horizontal levels: the optimal error ``sigma_{k+1}``, the range-finder error
     ``||M - QQ^T M||``, the rank-``k`` error and the HMT bound on the
     range-finder error (each labelled with its ratio to ``sigma_{k+1}``).
-    Right: the reconstruction (a 2-D image in [0, 1], drawn at half resolution).
+    The x-axis shows the first ``4k + 10`` indices.  Right: the reconstruction
+    (a 2-D image in [0, 1], drawn at half resolution).
     """
     fig, (ax1, ax2) = figure(ncols=2, width=9.0, height=3.4, gridspec_kw={"width_ratios": [1.4, 1]})
     s, k, opt = report["s_true"], report["k"], report["optimal"]
@@ -1026,7 +1040,11 @@ def rsvd_view(report: dict):
     )
     for value, color, ls, label in levels:
         ax1.axhline(value, color=color, ls=ls, lw=1.2, label=f"{label}: {value / opt:.2f}")
-    ax1.set_xlabel("index j")
+    xmax = min(s.size, 4 * k + 10)
+    shown = [s[xmax - 1]] + [v for v, *_ in levels]
+    ax1.set_xlim(0, xmax + 1)
+    ax1.set_ylim(min(shown) * 0.6, max(max(shown), s[0]) * 1.6)
+    ax1.set_xlabel(f"index j (the first {xmax} of {s.size})")
     ax1.set_ylabel("singular value / spectral error")
     ax1.legend(fontsize=7, loc="upper right", title="levels / $\\sigma_{k+1}$", title_fontsize=7)
     ax1.set_title(f"k = {k}, p = {report['oversample']}, q = {report['power_iters']}", fontsize=10)

@@ -1,0 +1,52 @@
+"""Benchmark of jl_lab.reducers: fit and transform times of each reducer, and the two Hadamard transforms.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_reducers.py``).  Prints best-of-3
+wall times; the machine may be shared, so compare ratios rather than absolute numbers.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from jl_lab import projections, reducers
+
+
+def best(func, repeats: int = 3) -> float:
+    t = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        func()
+        t = min(t, time.perf_counter() - t0)
+    return t
+
+
+def main() -> None:
+    gen = np.random.default_rng(0)
+    N, D = 1000, 3072
+    X = gen.standard_normal((N, D))
+    print(f"Reducers on dense data, N = {N}, D = {D} (D' = 4096); best of 3, milliseconds")
+    print(f"{'kind':12s} {'n':>5s} {'fit':>9s} {'transform':>10s} {'memory':>10s}")
+    for kind in reducers.KINDS:
+        for n in (64, 512):
+            fit = best(lambda: reducers.fit_reducer(X, n, kind, rng=0), 1 if kind == "pca" else 3)
+            red = reducers.fit_reducer(X, n, kind, rng=0)
+            tr = best(lambda: red.transform(X))
+            print(f"{kind:12s} {n:5d} {1e3 * fit:9.1f} {1e3 * tr:10.1f} {red.nbytes / 1e6:8.2f}MB")
+
+    print("\nWalsh-Hadamard transform of N x D' rows: butterfly loop (projections.fwht) vs two BLAS products")
+    for dp in (1024, 4096):
+        Z = gen.standard_normal((N, dp))
+        t_loop, t_kron = best(lambda: projections.fwht(Z)), best(lambda: reducers.fwht_kron(Z))
+        print(f"  D' = {dp:5d}: fwht {1e3 * t_loop:7.1f} ms, fwht_kron {1e3 * t_kron:7.1f} ms, "
+              f"speed-up {t_loop / t_kron:4.1f}x")
+
+    Y = reducers.fit_reducer(X, 64, "gaussian", rng=0).transform(X)
+    t_knn = best(lambda: reducers.knn_preservation(X, Y, k=10))
+    t_sweep = best(lambda: reducers.sweep(X[:500], [16, 64], rng=0), 1)
+    print(f"\nknn_preservation, N = {N}: {1e3 * t_knn:.0f} ms;  sweep of 5 kinds x 2 dims, N = 500: {t_sweep:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

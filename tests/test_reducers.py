@@ -1,0 +1,334 @@
+"""Tests of jl_lab.reducers: PCA against scikit-learn and Eckart-Young, the random reducers against
+jl_lab.projections, the variance formula of the distance ratio by Monte Carlo, and k-NN preservation
+against scikit-learn's NearestNeighbors and the hypergeometric law."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.linalg
+import scipy.sparse as sp
+from scipy.spatial.distance import pdist
+from sklearn.decomposition import PCA
+from sklearn.neighbors import NearestNeighbors
+
+from jl_lab import projections, reducers
+
+
+@pytest.fixture(scope="module")
+def lowrank():
+    """80 points near a 5-dimensional subspace of R^30, no ties."""
+    gen = np.random.default_rng(42)
+    return gen.standard_normal((80, 5)) @ gen.standard_normal((5, 30)) + 0.05 * gen.standard_normal((80, 30))
+
+
+# --------------------------------------------------------------------------- PCA
+
+
+@pytest.mark.parametrize("shape", [(60, 12), (12, 40)])  # the SVD route and the Gram route
+def test_pca_matches_sklearn(shape):
+    X = np.random.default_rng(1).standard_normal(shape) * np.linspace(3, 0.5, shape[1])
+    n = 5
+    mean, comps, s = reducers.pca(X, n)
+    ref = PCA(n, svd_solver="full").fit(X)
+    assert np.allclose(mean, ref.mean_)
+    assert np.allclose(s, ref.singular_values_)
+    assert np.allclose(np.abs(comps @ ref.components_.T), np.eye(n), atol=1e-8)  # same axes up to sign
+    assert np.allclose(comps @ comps.T, np.eye(n), atol=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(25, 70), (70, 25)])  # sparse wide (Gram) and tall (covariance)
+def test_pca_sparse_equals_dense(shape):
+    X = sp.random(*shape, density=0.2, random_state=3, format="csr")
+    m1, c1, s1 = reducers.pca(X, 6)
+    m2, c2, s2 = reducers.pca(X.toarray(), 6)
+    assert np.allclose(m1, m2) and np.allclose(s1, s2) and np.allclose(c1, c2, atol=1e-8)
+    assert np.allclose(reducers.pca_spectrum(X), reducers.pca_spectrum(X.toarray()), atol=1e-12)
+
+
+def test_pca_keeps_eckart_young_share_and_contracts(lowrank):
+    """Sum over pairs of squared distances after PCA = N * sum of the kept s_i^2; no pair grows."""
+    X = lowrank
+    N = X.shape[0]
+    red = reducers.fit_reducer(X, 3, "pca")
+    Y = red.transform(X)
+    _, _, s = reducers.pca(X, 3)
+    assert np.isclose(pdist(Y, "sqeuclidean").sum(), N * np.sum(s**2), rtol=1e-10)
+    lam = reducers.pca_spectrum(X)
+    assert np.isclose(lam.sum(), np.sum((X - X.mean(0)) ** 2) / N)
+    assert np.allclose(lam[:3], s**2 / N)
+    assert np.all(projections.pairwise_distortion(X, Y) <= 1 + 1e-10)
+    # no orthonormal projection keeps more: compare with random orthonormal directions
+    Q, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((X.shape[1], 3)))
+    assert pdist((X - X.mean(0)) @ Q, "sqeuclidean").sum() < pdist(Y, "sqeuclidean").sum()
+
+
+def test_pca_spectrum_sparse_route_matches_dense():
+    X = sp.random(20, 50, density=0.3, random_state=5, format="csr")
+    assert np.allclose(reducers.pca_spectrum(X), reducers.pca_spectrum(X.toarray()), atol=1e-12)
+
+
+# --------------------------------------------------------------------------- reducers
+
+
+@pytest.mark.parametrize("kind", reducers.RANDOM_KINDS)
+def test_random_reducers_equal_random_projection(kind, lowrank):
+    X = lowrank
+    red = reducers.fit_reducer(X, 7, kind, rng=11)
+    assert np.allclose(red.transform(X), projections.random_projection(X, 7, kind, rng=11))
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "achlioptas", "very-sparse", "srht"])
+def test_sparse_input_gives_same_map(kind):
+    X = sp.random(30, 50, density=0.1, random_state=2, format="csr")
+    red = reducers.fit_reducer(X, 6, kind, rng=4)
+    assert np.allclose(red.transform(X), red.transform(X.toarray()))
+
+
+def test_truncate_is_a_fresh_smaller_fit(lowrank):
+    X = lowrank
+    for kind in ("gaussian", "achlioptas"):
+        big = reducers.fit_reducer(X, 10, kind, rng=8)
+        assert np.allclose(big.truncate(4).transform(X), reducers.fit_reducer(X, 4, kind, rng=8).transform(X))
+    srht = reducers.fit_reducer(X, 10, "srht", rng=8)
+    small = srht.truncate(4)
+    assert np.array_equal(small.arrays["cols"], srht.arrays["cols"][:4])
+    assert np.allclose(small.transform(X), srht.transform(X)[:, :4] * np.sqrt(10 / 4))
+    pca = reducers.fit_reducer(X, 10, "pca")
+    assert np.allclose(pca.truncate(4).transform(X), reducers.fit_reducer(X, 4, "pca").transform(X), atol=1e-8)
+
+
+def test_nbytes_of_each_kind():
+    X = np.zeros((3, 100))
+    X[0, 0] = 1.0
+    n, D = 16, 100
+    assert reducers.fit_reducer(X, n, "gaussian", rng=0).nbytes == 8 * n * D
+    assert reducers.fit_reducer(X, n, "srht", rng=0).nbytes == D * 1 + 8 * n  # int8 signs, int64 indices
+    assert reducers.fit_reducer(np.eye(100)[:30], n, "pca").nbytes == 8 * (n + 1) * D
+    R = reducers.fit_reducer(X, n, "very-sparse", rng=0).arrays["R"]
+    assert reducers.fit_reducer(X, n, "very-sparse", rng=0).nbytes == R.data.nbytes + R.indices.nbytes + R.indptr.nbytes
+
+
+def test_very_sparse_density_is_one_over_sqrt_d():
+    """nnz ~ Binomial(n D, 1/sqrt(D)): within 4 standard deviations of its mean."""
+    n, D = 200, 400
+    p = 1 / np.sqrt(D)
+    nnz = reducers.fit_reducer(np.ones((2, D)), n, "very-sparse", rng=3).arrays["R"].nnz
+    assert abs(nnz - n * D * p) <= 4 * np.sqrt(n * D * p * (1 - p))
+
+
+@pytest.mark.parametrize("d", [1, 2, 8, 32, 512])
+def test_fwht_kron_equals_hadamard(d):
+    X = np.random.default_rng(d).standard_normal((4, d))
+    expected = X @ scipy.linalg.hadamard(d).T / np.sqrt(d)
+    assert np.allclose(reducers.fwht_kron(X), expected)
+    assert np.allclose(reducers.fwht_kron(X), projections.fwht(X))
+
+
+# --------------------------------------------------------------------------- variance formula
+
+
+def _spiky(D=64):
+    x = np.zeros(D)
+    x[:3] = [3.0, -2.0, 1.0]
+    x[3:] = 0.05 * np.random.default_rng(7).standard_normal(D - 3)
+    return x
+
+
+@pytest.mark.parametrize("kind", reducers.RANDOM_KINDS)
+def test_ratio_variance_by_monte_carlo(kind):
+    """Mean of r within 4 SE of 1 and sample variance within 4 SE of the formula, over 3000 draws."""
+    x = _spiky()
+    n, M = 8, 3000
+    gen = np.random.default_rng(2024)
+    r = np.array([np.sum(reducers.fit_reducer(x[None], n, kind, rng=gen).transform(x[None]) ** 2) for _ in range(M)])
+    r /= x @ x
+    var = float(reducers.ratio_variance(x[None], n, kind)[0])
+    assert abs(r.mean() - 1) <= 4 * np.sqrt(var / M)
+    c = r - r.mean()
+    m2, m4 = np.mean(c**2), np.mean(c**4)
+    se_var = np.sqrt((m4 - m2**2 * (M - 3) / (M - 1)) / M)
+    assert abs(r.var(ddof=1) - var) <= 4 * se_var
+
+
+def test_ratio_variance_closed_forms():
+    x = _spiky()
+    q = np.sum(x**4) / np.sum(x**2) ** 2
+    n, D = 8, 64
+    assert np.allclose(reducers.ratio_variance(x[None], n, "gaussian"), 2 / n)
+    assert np.allclose(reducers.ratio_variance(x[None], n, "achlioptas"), 2 / n)
+    assert np.allclose(reducers.ratio_variance(x[None], n, "very-sparse"), (2 + (np.sqrt(D) - 3) * q) / n)
+    assert np.allclose(reducers.ratio_variance(x[None], n, "srht"), 2 * (1 - q) / n * (D - n) / (D - 1))
+    # spiky vectors: very sparse pays, SRHT gains; a flat vector (q = 1/D) changes little
+    assert reducers.ratio_variance(x[None], n, "very-sparse")[0] > 2 / n > reducers.ratio_variance(x[None], n, "srht")[0]
+    flat = np.ones((1, D))
+    assert np.isclose(reducers.ratio_variance(flat, D, "srht")[0], 0.0)  # exact at n = D'
+    sparse_rows = sp.csr_matrix(np.vstack([x, flat[0]]))
+    assert np.allclose(reducers.ratio_variance(sparse_rows, n, "very-sparse"),
+                       reducers.ratio_variance(sparse_rows.toarray(), n, "very-sparse"))
+
+
+def test_spikiness_bounds_and_sparse_input():
+    gen = np.random.default_rng(4)
+    X = gen.standard_normal((50, 20))
+    q = reducers.spikiness(X)
+    assert np.all(q >= 1 / 20 - 1e-12) and np.all(q <= 1)
+    assert np.allclose(reducers.spikiness(np.eye(5)), 1.0)
+    assert np.allclose(reducers.spikiness(np.ones((2, 8))), 1 / 8)
+    assert np.allclose(reducers.spikiness(sp.csr_matrix(X)), q)
+    # a Gaussian vector has E sum x^4 = 3 D, so q is about 3 / D
+    big = gen.standard_normal((1, 40_000))
+    assert reducers.spikiness(big)[0] == pytest.approx(3 / 40_000, rel=0.05)
+
+
+def test_variance_check_pairs_formula_with_table(lowrank):
+    X = lowrank
+    t = reducers.sweep(X, [4, 16], kinds=["gaussian", "very-sparse", "pca"], rng=2)
+    c = reducers.variance_check(X, t, n_pairs=300, rng=0)
+    assert list(c["kind"]) == ["gaussian", "gaussian", "very-sparse", "very-sparse"]
+    assert np.allclose(c["predicted"][:2], [2 / 4, 2 / 16])
+    diffs = reducers.random_pair_differences(X, 300, rng=0)
+    assert np.isclose(c["predicted"][3], reducers.ratio_variance(diffs, 16, "very-sparse").mean())
+    assert np.allclose(c["measured"], t["var_ratio"][t["kind"] != "pca"])
+
+
+# --------------------------------------------------------------------------- k-NN preservation
+
+
+def test_knn_preservation_invariances(lowrank):
+    X = lowrank
+    Q, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((30, 30)))
+    for Y in (X, 2.5 * X, X @ Q + 7.0):
+        assert np.allclose(reducers.knn_preservation(X, Y, k=10), 1.0)
+    ints = np.random.default_rng(1).integers(0, 3, size=(60, 4)).astype(float)  # many tied distances
+    assert np.allclose(reducers.knn_preservation(ints, ints, k=10), 1.0)
+
+
+def test_knn_preservation_matches_sklearn_and_chunks(lowrank):
+    X = lowrank
+    Y = reducers.fit_reducer(X, 3, "gaussian", rng=5).transform(X)
+    k = 7
+    nx = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(return_distance=False)
+    ny = NearestNeighbors(n_neighbors=k).fit(Y).kneighbors(return_distance=False)
+    expected = np.array([len(set(a) & set(b)) / k for a, b in zip(nx, ny)])
+    assert np.allclose(reducers.knn_preservation(X, Y, k=k), expected)
+    assert np.allclose(reducers.knn_preservation(X, Y, k=k, chunk=9), expected)
+    assert np.allclose(reducers.knn_preservation(sp.csr_matrix(X), Y, k=k), expected)
+
+
+def test_knn_preservation_of_an_unrelated_map_is_hypergeometric():
+    """Y independent of X: each overlap is hypergeometric with mean k^2/(N-1); 4 SE on the mean over points."""
+    gen = np.random.default_rng(9)
+    N, k = 400, 10
+    X, Y = gen.standard_normal((N, 5)), gen.standard_normal((N, 5))
+    kept = reducers.knn_preservation(X, Y, k=k)
+    K = N - 1
+    mean = k / K
+    var_overlap = k * (k / K) * (1 - k / K) * (K - k) / (K - 1)
+    assert abs(kept.mean() - mean) <= 4 * np.sqrt(var_overlap / k**2 / N)
+
+
+# --------------------------------------------------------------------------- sweep
+
+
+def test_sweep_agrees_with_the_pieces(lowrank):
+    X = lowrank
+    t = reducers.sweep(X, [2, 8], kinds=["gaussian"], k=5, rng=13)
+    big = reducers.fit_reducer(X, 8, "gaussian", rng=13)
+    for row in t:
+        Y = big.truncate(int(row["n"])).transform(X)
+        r = projections.pairwise_distortion(X, Y)
+        assert np.isclose(row["worst"], np.max(np.abs(r - 1)))
+        assert np.isclose(row["median"], np.median(np.abs(r - 1)))
+        assert np.isclose(row["mean_ratio"], r.mean()) and np.isclose(row["var_ratio"], r.var())
+        assert np.isclose(row["knn"], reducers.knn_preservation(X, Y, k=5).mean())
+        assert row["nbytes"] == 8 * row["n"] * X.shape[1]
+    assert np.all(t["fit_seconds"] >= 0) and np.all(t["transform_seconds"] >= 0)
+
+
+def test_sweep_exact_maps_and_fit_on(lowrank):
+    X = lowrank[:, :16]  # D = D' = 16
+    t = reducers.sweep(X, [4, 16], kinds=["srht", "pca"], k=5, rng=0)
+    full = t[t["n"] == 16]
+    assert np.all(full["worst"] < 1e-10) and np.allclose(full["knn"], 1.0)
+    other = np.random.default_rng(3).standard_normal((50, 16))
+    a = reducers.sweep(X, [4], kinds=["gaussian", "pca"], rng=6)
+    b = reducers.sweep(X, [4], kinds=["gaussian", "pca"], fit_on=other, rng=6)
+    assert a["worst"][0] == b["worst"][0]  # a random map reads only D: the same draw
+    assert a["knn"][1] > b["knn"][1]  # PCA fitted on unrelated data keeps fewer neighbours
+
+
+def test_dimension_to_reach():
+    t = np.zeros(4, dtype=list(reducers.SWEEP_FIELDS))
+    t["kind"], t["n"] = "gaussian", [2, 4, 8, 16]
+    t["knn"] = [0.1, 0.3, 0.5, 0.9]
+    t["median"] = [0.8, 0.4, 0.2, 0.1]
+    assert reducers.dimension_to_reach(t, "gaussian", "knn", 0.7) == pytest.approx(2 ** 3.5)
+    assert reducers.dimension_to_reach(t, "gaussian", "knn", 0.05) == 2.0
+    assert np.isnan(reducers.dimension_to_reach(t, "gaussian", "knn", 0.95))
+    assert reducers.dimension_to_reach(t, "gaussian", "median", 0.3) == pytest.approx(2 ** 2.5)
+
+
+def test_random_pair_differences_never_pair_a_point_with_itself():
+    X = np.arange(5.0)[:, None] * np.ones((1, 3))
+    d = reducers.random_pair_differences(X, 500, rng=0)
+    assert d.shape == (500, 3) and np.all(np.abs(d[:, 0]) >= 1)
+    assert sp.issparse(reducers.random_pair_differences(sp.csr_matrix(X), 10, rng=0))
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_bad_input_is_rejected(lowrank):
+    X = lowrank
+    with pytest.raises(ValueError, match="kind"):
+        reducers.fit_reducer(X, 3, "pcaa")
+    with pytest.raises(ValueError, match="n_components"):
+        reducers.fit_reducer(X, 31, "pca")
+    with pytest.raises(ValueError, match="n_components"):
+        reducers.fit_reducer(X, 33, "srht")
+    with pytest.raises(ValueError, match="n_components"):
+        reducers.fit_reducer(X, 0, "gaussian")
+    with pytest.raises(TypeError, match="n_components"):
+        reducers.fit_reducer(X, 2.5, "gaussian")
+    with pytest.raises(ValueError, match="X must not contain NaN"):
+        reducers.fit_reducer(np.full((3, 3), np.nan), 2)
+    with pytest.raises(ValueError, match="columns"):
+        reducers.fit_reducer(X, 3, "gaussian", rng=0).transform(X[:, :5])
+    with pytest.raises(ValueError, match="n_components"):
+        reducers.fit_reducer(X, 3, "gaussian", rng=0).truncate(4)
+    with pytest.raises(ValueError, match="rank"):
+        reducers.pca(np.ones((4, 10)) * np.arange(4.0)[:, None], 2)  # rank-1 centred data, Gram route
+    with pytest.raises(ValueError, match="k must be"):
+        reducers.knn_preservation(X, X, k=X.shape[0])
+    with pytest.raises(ValueError, match="same number of rows"):
+        reducers.knn_preservation(X, X[:-1])
+    with pytest.raises(ValueError, match="zero rows"):
+        reducers.ratio_variance(np.zeros((2, 4)), 2)
+    with pytest.raises(ValueError, match="kind"):
+        reducers.ratio_variance(X, 2, "pca")
+    with pytest.raises(ValueError, match="power-of-two"):
+        reducers.fwht_kron(np.ones((2, 6)))
+    with pytest.raises(TypeError, match="kinds"):
+        reducers.sweep(X, [2], kinds="pca")
+    with pytest.raises(ValueError, match="n_values"):
+        reducers.sweep(X, [0, 2])
+    with pytest.raises(ValueError, match="fit_on"):
+        reducers.sweep(X, [2], fit_on=X[:, :4])
+    with pytest.raises(ValueError, match="duplicate"):
+        reducers.sweep(np.vstack([X, X[:1]]), [2], kinds=["gaussian"])
+    with pytest.raises(ValueError, match="n_pairs"):
+        reducers.random_pair_differences(X, 0)
+    t = reducers.sweep(X, [2], kinds=["gaussian"], rng=0)
+    with pytest.raises(ValueError, match="field"):
+        reducers.dimension_to_reach(t, "gaussian", "speed", 0.5)
+    with pytest.raises(ValueError, match="kind"):
+        reducers.dimension_to_reach(t, "pca", "knn", 0.5)
+    with pytest.raises(ValueError, match="level"):
+        reducers.dimension_to_reach(t, "gaussian", "knn", -1)
+    with pytest.raises(TypeError, match="table"):
+        reducers.dimension_to_reach([1, 2], "gaussian", "knn", 0.5)
+    with pytest.raises(TypeError, match="table"):
+        reducers.variance_check(X, np.zeros(3))
+    with pytest.raises(ValueError, match="zero rows"):
+        reducers.spikiness(np.array([[1.0, 0.0], [0.0, 0.0]]))
