@@ -899,7 +899,7 @@ def rsvd_error_sweep(sweeps: list, titles: list):
     trials (markers joined by solid lines), each trial (small dots) and the HMT
     bound (dashed, same colour).
     """
-    fig, axes = figure(ncols=len(sweeps), width=4.3 * len(sweeps), height=3.6, squeeze=False, sharey=True)
+    fig, axes = figure(ncols=len(sweeps), width=4.3 * len(sweeps), height=4.2, squeeze=False, sharey=True)
     for ax, out, title in zip(axes[0], sweeps, titles):
         ps = out["oversamples"]
         for i, (q, color) in enumerate(zip(out["power_iters"], PALETTE)):
@@ -911,7 +911,8 @@ def rsvd_error_sweep(sweeps: list, titles: list):
         ax.set_xlabel("oversampling p")
         ax.set_title(title, fontsize=10)
     axes[0, 0].set_ylabel(r"$\|M - QQ^\top M\|_2 \,/\, \sigma_{k+1}$")
-    axes[0, -1].legend(fontsize=7, ncol=2, loc="upper right")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=8)
     return fig
 
 
@@ -1052,4 +1053,149 @@ def rsvd_view(report: dict):
     ax2.imshow(rec, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     ax2.set_title(f"rank {k}: {100 * report['storage']:.1f}% of the numbers", fontsize=10)
     ax2.axis("off")
+    return fig
+
+
+# ---- Chapter: the dimension formula and attention head size ----
+_ATTN_STYLE = {
+    "sparse": (PALETTE[0], "o"),
+    "local": (PALETTE[2], "s"),
+    "low-rank": (PALETTE[4], "D"),
+    "dirichlet": (PALETTE[3], "^"),
+}
+
+
+@styled
+def dim_per_dimension_constant(n, c_n, limit: float, su: float = -0.24):
+    """The per-dimension constant ``h_n / n`` against ``n`` (log axis), with its limit and Su's -0.24."""
+    fig, ax = figure(width=6.4, height=3.4)
+    ax.semilogx(n, c_n, color=PALETTE[0], lw=2, label=r"$h_n/n$ (numerical integration)")
+    ax.axhline(limit, color=REFERENCE, ls="--", lw=1.2,
+               label=rf"limit $\frac12\log\frac{{\sqrt5-1}}{{2}} = {limit:.5f}$")
+    ax.axhline(su, color=PALETTE[1], ls=":", lw=1.5, label=f"Su's rounded value {su:g}")
+    ax.set_xlabel("dimension n")
+    ax.set_ylabel(r"$h_n / n$")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+@styled
+def dim_root_vs_formula(N, exact, exact_cond, coef: float = 8.33, coef_cond: float | None = None):
+    """Left: the exact roots of the criterion against ``N`` with ``coef * log N``.  Right: the differences."""
+    N = np.asarray(N, dtype=float)
+    coef_cond = coef / 2 if coef_cond is None else coef_cond
+    fig, (ax1, ax2) = figure(ncols=2, width=9.0, height=3.4)
+    ax1.semilogx(N, coef * np.log(N), color=PALETTE[1], lw=1.5, label=f"{coef:g} log N")
+    ax1.semilogx(N, exact, "o", color=PALETTE[0], ms=4, label="exact root, joint (N² pairs)")
+    ax1.semilogx(N, coef_cond * np.log(N), color=GREY, lw=1.2, ls="--", label=f"{coef_cond:.3g} log N")
+    ax1.semilogx(N, exact_cond, "s", color=PALETTE[2], ms=4, label="exact root, conditional (rows)")
+    ax1.set_xlabel("vocabulary size N (or sequence length L)")
+    ax1.set_ylabel("smallest dimension n*")
+    ax1.legend(fontsize=8)
+    ax2.semilogx(N, np.asarray(exact) - coef * np.log(N), "o-", color=PALETTE[0], ms=4,
+                 label=f"joint: n* − {coef:g} log N")
+    ax2.semilogx(N, np.asarray(exact_cond) - coef_cond * np.log(N), "s-", color=PALETTE[2], ms=4,
+                 label=f"conditional: n* − {coef_cond:.3g} log N")
+    ax2.axhline(0, color=REFERENCE, lw=0.8)
+    ax2.set_xlabel("vocabulary size N")
+    ax2.set_ylabel("difference (dimensions)")
+    ax2.legend(fontsize=8)
+    return fig
+
+
+@styled
+def dim_sampled_entropy(n, sampled: dict, estimate: dict, roots: dict, ymin: float = -8.0):
+    """Sampled entropy of the N² softmax (mean and range over seeds) against the estimate 2 log N + h_n.
+
+    ``sampled[N]`` is an array (seeds x len(n)); ``estimate[N]`` the estimate on
+    the same ``n``; ``roots[N]`` the root of the criterion (a vertical line).
+    The estimate keeps falling below ``ymin``; the axis stops there.
+    """
+    fig, ax = figure(width=6.8, height=3.8)
+    for c, N in zip(PALETTE, sampled):
+        S = np.asarray(sampled[N])
+        ax.plot(n, estimate[N], ls="--", color=c, lw=1.2)
+        ax.fill_between(n, S.min(0), S.max(0), color=c, alpha=0.2, lw=0)
+        ax.plot(n, S.mean(0), "o-", color=c, ms=3, lw=1.5, label=f"N = {N}: sampled")
+        ax.axvline(roots[N], color=c, ls=":", lw=1)
+    ax.plot([], [], ls="--", color=GREY, label=r"estimate $2\log N + h_n$")
+    ax.axhline(0, color=REFERENCE, lw=0.8)
+    ax.set_ylim(ymin, None)
+    ax.set_xlabel("dimension n")
+    ax.set_ylabel("entropy of p(i, j) (nats)")
+    ax.legend(fontsize=8, loc="upper right")
+    return fig
+
+
+@styled
+def attn_head_size_sweep(L, results: dict, d_max: int, entropy_lines: dict, reference: int = 64):
+    """Minimal head size against sequence length for each target family (log-log axes).
+
+    ``results[family]`` holds the minimal ``d`` per ``L``; a value above
+    ``d_max`` ("not reached") is drawn as an open triangle at ``d_max``.
+    ``entropy_lines`` maps a label to a curve over ``L`` (e.g. ``8.33 log L``).
+    """
+    L = np.asarray(L)
+    fig, ax = figure(width=7.0, height=4.0)
+    for label, (curve, ls) in entropy_lines.items():
+        ax.plot(L, curve, ls=ls, color=GREY if ls != "-" else REFERENCE, lw=1.3, label=label)
+    ax.axhline(reference, color=PALETTE[1], lw=1, ls=(0, (1, 1)), label=f"d = {reference}")
+    for fam, d in results.items():
+        color, marker = _ATTN_STYLE.get(fam, (PALETTE[5], "v"))
+        d = np.asarray(d)
+        ok = d <= d_max
+        ax.plot(L[ok], d[ok], marker + "-", color=color, ms=5, lw=1.5, label=fam)
+        if np.any(~ok):
+            ax.plot(L[~ok], np.full((~ok).sum(), d_max), "^", mfc="white", color=color, ms=9,
+                    label=f"{fam}: > {d_max}")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log", base=2)
+    ax.set_xlabel("sequence length L")
+    ax.set_ylabel("smallest head size d reaching the tolerance")
+    ax.legend(fontsize=7.5, loc="upper left", ncol=2)
+    return fig
+
+
+@styled
+def attn_logit_bound(B, d_min, d_max: int, b_necessary: float, d_unbounded: int):
+    """Minimal head size against the logit bound ``B`` of a QK-normalised head (sparse target)."""
+    B = np.asarray(B, dtype=float)
+    d_min = np.asarray(d_min)
+    fig, ax = figure(width=6.4, height=3.6)
+    ok = d_min <= d_max
+    ax.plot(B[ok], d_min[ok], "o-", color=PALETTE[0], ms=5, label="smallest d (fit)")
+    if np.any(~ok):
+        ax.plot(B[~ok], np.full((~ok).sum(), d_max), "^", mfc="white", color=PALETTE[3], ms=9,
+                label=f"not reached with d ≤ {d_max}")
+    ax.axvline(b_necessary, color=REFERENCE, ls="--", lw=1.2, label=f"necessary bound B = {b_necessary:.2f}")
+    ax.axhline(d_unbounded, color=GREY, ls=":", lw=1.2, label=f"unbounded logits: d = {d_unbounded}")
+    ax.set_yscale("log", base=2)
+    ax.set_xlabel("logit bound B (logits = B cos(q, k))")
+    ax.set_ylabel("smallest head size d")
+    ax.legend(fontsize=8)
+    return fig
+
+
+@styled
+def attn_fit_view(P, A, title: str = "", max_tv: float | None = None):
+    """The target attention matrix next to its fit (same colour scale), and the worst row of both."""
+    P, A = np.asarray(P), np.asarray(A)
+    fig, axes = figure(ncols=3, width=10.0, height=3.5, gridspec_kw={"width_ratios": [1, 1, 1.25]})
+    vmax = float(max(P.max(), A.max()))
+    for ax, M, name in ((axes[0], P, "target P"), (axes[1], A, "fit softmax(QKᵀ)")):
+        im = ax.imshow(M, vmin=0, vmax=vmax, cmap="viridis", interpolation="nearest")
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("key j")
+    axes[0].set_ylabel("query i")
+    fig.colorbar(im, ax=axes[1], fraction=0.046, pad=0.03)
+    tv = 0.5 * np.abs(P - A).sum(axis=1)
+    i = int(np.argmax(tv))
+    j = np.arange(P.shape[1])
+    axes[2].plot(j, P[i], color=REFERENCE, lw=1.2, label="target")
+    axes[2].plot(j, A[i], color=PALETTE[3], lw=1.2, ls="--", label="fit")
+    axes[2].set_title(f"worst row i = {i}: TV = {tv[i]:.3f}", fontsize=10)
+    axes[2].set_xlabel("key j")
+    axes[2].legend(fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=11)
     return fig

@@ -1,0 +1,62 @@
+"""Timings of jl_lab.cocluster: counting, sampling, SVD co-clustering, EM, and the explorer's update.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_cocluster.py``).  Prints the best of
+a few repeats of each step; the explorer's update (compute + redraw) must stay under 200 ms.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from jl_lab import cocluster as cc  # noqa: E402
+from jl_lab import corpus, widgets  # noqa: E402
+
+
+def best_of(f, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    tokens = corpus.load_corpus("python-docs")
+    counts, vocab = cc.bigram_counts(tokens, vocab_size=1000)
+    model = cc.planted_bigram_model(300, 5, 5, rng=0)
+    ids = cc.sample_tokens(model, 1_000_000, rng=1)
+    planted, _ = cc.bigram_counts(ids, vocab=range(300))
+
+    rows = [
+        ("load_corpus('python-docs')", best_of(lambda: corpus.load_corpus("python-docs"))),
+        (f"bigram_counts, {len(tokens):,} words, V = 1000", best_of(lambda: cc.bigram_counts(tokens, vocab_size=1000))),
+        ("sample_tokens, 1,000,000 tokens, 300 words", best_of(lambda: cc.sample_tokens(model, 1_000_000, rng=1))),
+        ("bigram_counts, 1,000,000 integer ids", best_of(lambda: cc.bigram_counts(ids, vocab=range(300)))),
+        ("svd_cocluster, corpus, V = 1000, K = 10", best_of(lambda: cc.svd_cocluster(counts, 10, 10, rng=0))),
+        ("spectral_cocluster, planted, 300 words", best_of(lambda: cc.spectral_cocluster(planted, 5, rng=0))),
+    ]
+    em_t = best_of(lambda: cc.tri_factorize(counts, 10, 10, n_iter=100, rng=0, tol=0.0))
+    rows.append((f"tri_factorize, corpus (nnz {counts.nnz:,}), 100 EM iterations", em_t))
+    view = best_of(lambda: widgets.cocluster_view(counts, vocab), repeat=5)
+    rows.append(("explorer update: cocluster_view(400 words, 8 classes)", view))
+    fig = widgets.cocluster_view(counts, vocab)
+    png = best_of(lambda: fig.savefig(io.BytesIO(), format="png"), repeat=5)
+    rows.append(("  + rendering that figure to PNG", png))
+    width = max(len(r[0]) for r in rows)
+    print("jl_lab.cocluster timings (best of 3; explorer: best of 5)")
+    for name, t in rows:
+        print(f"  {name:<{width}}  {1000 * t:8.1f} ms")
+    print(f"  EM: {1000 * em_t / 100:.2f} ms per iteration")
+    verdict = "OK" if view < 0.2 else "OVER BUDGET"
+    print(f"  explorer update (compute + new figure) {1000 * view:.0f} ms against a budget of 200 ms: {verdict}")
+    print(f"  with the PNG render a notebook adds: {1000 * (view + png):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

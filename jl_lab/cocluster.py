@@ -1,0 +1,1342 @@
+"""SVD as co-clustering: bigram counts, word classes and a three-factor model.
+
+Row-normalise a bigram count matrix and you get the transition probability
+``P(B|A)`` of a word ``B`` following a word ``A``.  If words fall into classes,
+``P(B|A) = P(B|D) P(D|C) P(C|A)``: a product of three thin matrices, with the
+row classes ``C`` of the preceding word and the column classes ``D`` of the
+following one [Su 2017; Brown et al. 1992; Saul & Pereira 1997].  This module
+makes that claim testable:
+
+* :func:`bigram_counts` and :func:`transition_matrix` build ``counts`` and
+  ``P(B|A)`` from tokens (scipy.sparse);
+* :func:`planted_bigram_model` and :func:`sample_tokens` generate text from the
+  three-factor model with hard classes, so the truth is known;
+* :func:`svd_cocluster` clusters rows and columns by a truncated SVD of the
+  chi-square-scaled matrix (correspondence analysis) or of ``P(B|A)`` itself,
+  then k-means (:func:`scipy.cluster.vq.kmeans2`);
+* :func:`spectral_cocluster` is Dhillon's spectral co-clustering [Dhillon 2001],
+  the algorithm of scikit-learn's ``SpectralCoclustering``;
+* :func:`tri_factorize` fits the three non-negative factors by EM on the counts,
+  as in pLSA [Hofmann 1999]: every factor is a probability table and the
+  log-likelihood never decreases;
+* :func:`ppmi`, :func:`word_vectors` and :func:`nearest_neighbours` turn the same
+  counts into SVD word vectors.
+
+References
+----------
+.. [1] Su, J. (2017). SVD分解(二)：为什么SVD意味着聚类？ https://kexue.fm/archives/4216
+.. [2] Brown, P. F. et al. (1992). Class-based n-gram models of natural language. Comp. Ling. 18(4).
+.. [3] Saul, L. and Pereira, F. (1997). Aggregate and mixed-order Markov models for statistical
+   language processing. EMNLP.
+.. [4] Hofmann, T. (1999). Probabilistic latent semantic analysis. UAI.
+.. [5] Dhillon, I. S. (2001). Co-clustering documents and words using bipartite spectral graph
+   partitioning. KDD.
+.. [6] Ding, C., Li, T., Peng, W. and Park, H. (2006). Orthogonal nonnegative matrix
+   tri-factorizations for clustering. KDD.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from scipy.cluster.vq import ClusterError, kmeans2
+
+from ._validation import check_array, check_choice, check_int, check_real, check_rng
+
+__all__ = [
+    "bigram_counts",
+    "transition_matrix",
+    "PlantedBigramModel",
+    "planted_bigram_model",
+    "sample_tokens",
+    "svd_cocluster",
+    "spectral_cocluster",
+    "dhillon_embedding",
+    "TriFactorization",
+    "tri_factorize",
+    "recovery_curve",
+    "class_transition",
+    "reorder",
+    "cluster_top_words",
+    "ppmi",
+    "word_vectors",
+    "nearest_neighbours",
+]
+
+
+# ---------------------------------------------------------------------------
+# Counting
+# ---------------------------------------------------------------------------
+
+
+def bigram_counts(tokens, vocab_size: int | None = None, min_count: int = 1, vocab=None):
+    """Count the bigrams of a token sequence into a sparse matrix.
+
+    Parameters
+    ----------
+    tokens : sequence of hashable
+        The text as tokens (words, or integer word ids); at least two.
+    vocab_size : int, optional
+        Keep only the ``vocab_size`` most frequent tokens (``>= 1``).
+    min_count : int
+        Keep only tokens seen at least ``min_count`` times (``>= 1``).
+    vocab : sequence of hashable, optional
+        A fixed vocabulary, in this order; then ``vocab_size`` and ``min_count``
+        are ignored and words of ``vocab`` absent from ``tokens`` get zero rows
+        and columns.
+
+    Returns
+    -------
+    counts : scipy.sparse.csr_matrix of shape (V, V), float64
+        ``counts[i, j]`` is the number of positions ``t`` with
+        ``tokens[t] == vocab[i]`` and ``tokens[t + 1] == vocab[j]``.  Bigrams
+        with a token outside the vocabulary are dropped.
+    vocab : list
+        The kept tokens, most frequent first (ties in order of first
+        appearance), unless given.
+
+    Notes
+    -----
+    :math:`n_{ab} = \\#\\{t : w_t = a,\\ w_{t+1} = b\\}`; the row sums
+    :math:`n_a = \\sum_b n_{ab}` count the tokens followed by a kept token.
+    Counting is one pass of :class:`collections.Counter` (``np.bincount`` for
+    arrays of small non-negative integer ids), then ``np.bincount`` of the pair
+    codes ``a V + b`` (or, for ``V^2 > 4e6``, a ``coo -> csr`` conversion that
+    sums duplicates).
+
+    Examples
+    --------
+    >>> counts, vocab = bigram_counts("a b a b c".split())
+    >>> vocab
+    ['a', 'b', 'c']
+    >>> counts.toarray().astype(int)
+    array([[0, 2, 0],
+           [1, 0, 1],
+           [0, 0, 0]])
+    """
+    if isinstance(tokens, (str, bytes)):
+        raise TypeError("tokens must be a sequence of tokens (e.g. tokenize(text)), not a single string")
+    if sp.issparse(tokens) or not hasattr(tokens, "__len__"):
+        raise TypeError(f"tokens must be a sequence of tokens, got {type(tokens).__name__}")
+    if len(tokens) < 2:
+        raise ValueError(f"tokens must hold at least 2 tokens to form a bigram, got {len(tokens)} (empty corpus?)")
+    if vocab is None:
+        min_count = check_int(min_count, "min_count", 1)
+        if vocab_size is not None:
+            vocab_size = check_int(vocab_size, "vocab_size", 1)
+    arr = tokens if isinstance(tokens, np.ndarray) else None
+    if arr is not None and arr.ndim != 1:
+        raise ValueError(f"tokens must be one-dimensional, got shape {arr.shape}")
+
+    small_ints = (
+        arr is not None and arr.dtype.kind in "iu" and arr.min() >= 0 and arr.max() <= 4 * arr.size + 1_000_000
+    )
+    if small_ints:
+        # integer word ids: counting by bincount, no sorting
+        size = int(arr.max()) + 1
+        if vocab is None:
+            freq = np.bincount(arr, minlength=size)
+            first = np.full(size, arr.size, dtype=np.int64)
+            first[arr[::-1]] = np.arange(arr.size - 1, -1, -1)  # the last write wins: first occurrence
+            values = np.flatnonzero(freq >= min_count)
+            values = values[np.lexsort((first[values], -freq[values]))][:vocab_size]
+            vocab_list = values.tolist()
+        else:
+            vocab_list = list(vocab)
+        lookup = np.full(size, -1, dtype=np.int64)
+        vv = np.asarray(vocab_list)
+        if vv.size and vv.dtype.kind in "iu":
+            inside = (vv >= 0) & (vv < size)
+            lookup[vv[inside]] = np.flatnonzero(inside)
+        ids = lookup[arr]
+    elif arr is not None and arr.dtype.kind in "iu":
+        uniq, inverse, freq = np.unique(arr, return_inverse=True, return_counts=True)
+        if vocab is None:
+            first = np.full(len(uniq), len(arr))
+            np.minimum.at(first, inverse, np.arange(len(arr)))
+            order = np.lexsort((first, -freq))
+            order = order[freq[order] >= min_count][:vocab_size]
+            vocab_list = [x.item() for x in uniq[order]]
+        else:
+            vocab_list = list(vocab)
+            pos = {w: i for i, w in enumerate(uniq.tolist())}
+            order = np.array([pos.get(w, -1) for w in vocab_list], dtype=np.int64)
+        lookup = np.full(len(uniq) + 1, -1, dtype=np.int64)
+        valid = order >= 0
+        lookup[order[valid]] = np.flatnonzero(valid)
+        ids = lookup[inverse]
+    else:
+        if vocab is None:
+            freq = Counter(tokens)
+            ranked = [w for w, c in freq.most_common() if c >= min_count]
+            vocab_list = ranked[:vocab_size]
+        else:
+            vocab_list = list(vocab)
+        index = {w: i for i, w in enumerate(vocab_list)}
+        ids = np.fromiter((index.get(t, -1) for t in tokens), dtype=np.int64, count=len(tokens))
+    if vocab is not None and len(set(vocab_list)) != len(vocab_list):
+        raise ValueError("vocab must not contain duplicates")
+    n = len(vocab_list)
+    if n == 0:
+        raise ValueError(f"no token is kept: min_count={min_count} is larger than every token's count")
+    a, b = ids[:-1], ids[1:]
+    keep = (a >= 0) & (b >= 0)
+    a, b = a[keep], b[keep]
+    if n * n <= 4_000_000:
+        dense = np.bincount(a * n + b, minlength=n * n).reshape(n, n)
+        counts = sp.csr_matrix(dense.astype(np.float64))
+    else:
+        counts = sp.coo_matrix((np.ones(a.size), (a, b)), shape=(n, n)).tocsr()
+        counts.sum_duplicates()
+    return counts, vocab_list
+
+
+def transition_matrix(counts, smoothing: float = 0.0):
+    """Row-normalise bigram counts into the transition probability ``P(B|A)``.
+
+    Parameters
+    ----------
+    counts : array_like or scipy.sparse matrix of shape (m, n)
+        Non-negative counts.
+    smoothing : float
+        Additive (Laplace) smoothing ``alpha >= 0``.  With ``alpha = 0`` every
+        row must have a positive sum and the result keeps the sparsity of
+        ``counts``; with ``alpha > 0`` the result is a dense array.
+
+    Returns
+    -------
+    P : scipy.sparse.csr_matrix or ndarray of shape (m, n)
+        Row-stochastic: ``P.sum(axis=1) == 1``.
+
+    Notes
+    -----
+    :math:`P(b\\mid a) = (n_{ab} + \\alpha) / (n_a + \\alpha n)`, the maximum
+    likelihood estimate for :math:`\\alpha = 0`.
+
+    Examples
+    --------
+    >>> P = transition_matrix([[1, 3], [2, 2]])
+    >>> P.toarray()
+    array([[0.25, 0.75],
+           [0.5 , 0.5 ]])
+    """
+    counts = check_array(counts, "counts", accept_sparse=True, nonnegative=True)
+    alpha = check_real(smoothing, "smoothing", 0.0)
+    C = sp.csr_matrix(counts)
+    rows = np.asarray(C.sum(axis=1)).ravel()
+    if alpha > 0:
+        dense = C.toarray() + alpha
+        return dense / (rows + alpha * C.shape[1])[:, None]
+    if np.any(rows == 0):
+        bad = np.flatnonzero(rows == 0)
+        raise ValueError(
+            f"counts has {bad.size} row(s) with no counts (first: row {bad[0]}); P(B|A) is undefined "
+            "there: pass smoothing > 0 or drop those rows"
+        )
+    return sp.diags(1.0 / rows) @ C
+
+
+# ---------------------------------------------------------------------------
+# A planted three-factor model
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlantedBigramModel:
+    """A bigram model ``P(B|A) = P(B|D) P(D|C) P(C|A)`` with hard word classes.
+
+    Attributes
+    ----------
+    row_labels : ndarray of shape (n_words,)
+        Class ``c(a)`` of each word as a predecessor (``P(C|A)`` is one-hot).
+    col_labels : ndarray of shape (n_words,)
+        Class ``d(b)`` of each word as a successor.
+    p_d_given_c : ndarray of shape (n_row_classes, n_col_classes)
+        Class transition matrix, rows summing to 1.
+    p_b_given_d : ndarray of shape (n_col_classes, n_words)
+        Emission probabilities, rows summing to 1, row ``d`` supported on the
+        words with ``col_labels == d``.
+    """
+
+    row_labels: np.ndarray
+    col_labels: np.ndarray
+    p_d_given_c: np.ndarray
+    p_b_given_d: np.ndarray
+
+    @property
+    def n_words(self) -> int:
+        return self.row_labels.size
+
+    @property
+    def n_row_classes(self) -> int:
+        return self.p_d_given_c.shape[0]
+
+    @property
+    def n_col_classes(self) -> int:
+        return self.p_d_given_c.shape[1]
+
+    @property
+    def p_c_given_a(self) -> np.ndarray:
+        """One-hot ``(n_words, n_row_classes)`` matrix of the row classes."""
+        return np.eye(self.n_row_classes)[self.row_labels]
+
+    @property
+    def transition(self) -> np.ndarray:
+        """The exact ``(n_words, n_words)`` matrix ``P(B|A)``."""
+        return (self.p_d_given_c @ self.p_b_given_d)[self.row_labels]
+
+    @property
+    def stationary(self) -> np.ndarray:
+        """Stationary word distribution of the chain (the long-run word frequencies)."""
+        next_given_c = self.p_d_given_c @ self.p_b_given_d  # (l, n)
+        q = np.zeros((self.n_row_classes, self.n_row_classes))
+        np.add.at(q.T, self.row_labels, next_given_c.T)  # q[c, c'] = P(next word in row class c' | c)
+        # pi (Q - I) = 0, sum(pi) = 1, solved in least squares
+        A = np.vstack([(q - np.eye(len(q))).T, np.ones(len(q))])
+        rhs = np.zeros(len(q) + 1)
+        rhs[-1] = 1.0
+        pi = np.clip(np.linalg.lstsq(A, rhs, rcond=None)[0], 0, None)
+        return (pi / pi.sum()) @ next_given_c
+
+
+def planted_bigram_model(
+    n_words: int,
+    n_row_classes: int,
+    n_col_classes: int,
+    rng=None,
+    *,
+    concentration: float = 0.5,
+    zipf_exponent: float = 1.0,
+    class_transition=None,
+) -> PlantedBigramModel:
+    """Draw a bigram model with hard row and column classes (known truth).
+
+    Parameters
+    ----------
+    n_words : int
+        Vocabulary size ``n >= 2``.
+    n_row_classes, n_col_classes : int
+        Numbers of classes ``l`` and ``k``, each in ``[1, n_words]``.
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+    concentration : float
+        Dirichlet parameter ``> 0`` of each row of ``P(D|C)``; small values give
+        peaked class transitions (a class is mostly followed by few classes).
+    zipf_exponent : float
+        Within a column class the words have probabilities proportional to
+        ``rank ** -zipf_exponent`` (``>= 0``; ``0`` is uniform), in random order.
+    class_transition : array_like of shape (n_row_classes, n_col_classes), optional
+        A given ``P(D|C)`` (non-negative, rows summing to 1) instead of the
+        Dirichlet draw; e.g. a near-identity matrix gives the block-diagonal
+        structure that Dhillon's co-clustering looks for.
+
+    Returns
+    -------
+    PlantedBigramModel
+
+    Notes
+    -----
+    Words are split into classes of equal size (up to one), independently for
+    rows and columns.  :math:`P(d\\mid c) \\sim \\mathrm{Dirichlet}(\\alpha)`,
+    :math:`P(b\\mid d) \\propto r_b^{-s}\\,[d(b) = d]` and
+    :math:`P(b\\mid a) = \\sum_{c,d} P(b\\mid d) P(d\\mid c) P(c\\mid a)` with one-hot
+    :math:`P(c\\mid a)`: the model of [Su 2017] with hard classes, as in the
+    class-based bigram model of Brown et al. (1992) with separate classes for
+    the two positions.  Its ``P(B|A)`` has rank at most ``min(l, k)``.
+
+    Examples
+    --------
+    >>> m = planted_bigram_model(12, 3, 2, rng=0)
+    >>> m.transition.shape, bool(np.allclose(m.transition.sum(axis=1), 1))
+    ((12, 12), True)
+    >>> int(np.linalg.matrix_rank(m.transition))
+    2
+    """
+    n = check_int(n_words, "n_words", 2)
+    l = check_int(n_row_classes, "n_row_classes", 1, n)
+    k = check_int(n_col_classes, "n_col_classes", 1, n)
+    alpha = check_real(concentration, "concentration", 0.0, low_open=True)
+    s = check_real(zipf_exponent, "zipf_exponent", 0.0)
+    gen = check_rng(rng)
+    row_labels = gen.permutation(np.arange(n) % l)
+    col_labels = gen.permutation(np.arange(n) % k)
+    if class_transition is None:
+        p_dc = gen.dirichlet(np.full(k, alpha), size=l)
+        # guard against exact zeros from the Dirichlet sampler at tiny concentration
+        p_dc = np.maximum(p_dc, 1e-12)
+        p_dc /= p_dc.sum(axis=1, keepdims=True)
+    else:
+        p_dc = check_array(class_transition, "class_transition", nonnegative=True)
+        if p_dc.shape != (l, k):
+            raise ValueError(f"class_transition must have shape ({l}, {k}), got {p_dc.shape}")
+        if not np.allclose(p_dc.sum(axis=1), 1.0):
+            raise ValueError("class_transition must have rows summing to 1")
+    p_bd = np.zeros((k, n))
+    for d in range(k):
+        members = gen.permutation(np.flatnonzero(col_labels == d))
+        w = np.arange(1, members.size + 1, dtype=float) ** -s
+        p_bd[d, members] = w / w.sum()
+    return PlantedBigramModel(row_labels, col_labels, p_dc, p_bd)
+
+
+def sample_tokens(model: PlantedBigramModel, n_tokens: int, rng=None) -> np.ndarray:
+    """Sample a token sequence (word ids) from a planted bigram model.
+
+    Parameters
+    ----------
+    model : PlantedBigramModel
+    n_tokens : int
+        Length ``T >= 2`` of the sequence.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    ndarray of int64, shape (T,)
+        A Markov chain started in its stationary distribution:
+        ``tokens[t + 1] ~ P(B | tokens[t])``.
+
+    Notes
+    -----
+    The next word depends on the current one only through its row class,
+    :math:`P(b \\mid c) = \\sum_d P(b\\mid d) P(d\\mid c)`.  The chain is simulated
+    in blocks of length ``L ~ sqrt(T)``: every block is run from all ``l``
+    possible starting classes at once with the same uniforms (one vectorised
+    step per position), then the blocks are chained by their actual starting
+    class.  Each path has exactly the law of the chain; the cost is
+    ``O(T l log(l n))`` numpy work and ``O(sqrt T)`` Python steps.
+
+    Examples
+    --------
+    >>> m = planted_bigram_model(20, 2, 2, rng=0)
+    >>> t = sample_tokens(m, 1000, rng=1)
+    >>> t.shape, int(t.min()) >= 0, int(t.max()) < 20
+    ((1000,), True, True)
+    """
+    if not isinstance(model, PlantedBigramModel):
+        raise TypeError(f"model must be a PlantedBigramModel, got {type(model).__name__}")
+    T = check_int(n_tokens, "n_tokens", 2)
+    gen = check_rng(rng)
+    n, l = model.n_words, model.n_row_classes
+    next_given_c = model.p_d_given_c @ model.p_b_given_d  # (l, n)
+    cdf = np.cumsum(next_given_c, axis=1)
+    cdf /= cdf[:, -1:]
+    flat = (cdf + np.arange(l)[:, None]).ravel()  # row c lives in (c, c + 1]
+    row_labels = model.row_labels
+
+    first = gen.choice(n, p=model.stationary)
+    steps = T - 1
+    L = int(min(steps, max(32, np.sqrt(steps))))
+    B = -(-steps // L)
+    u = gen.random((L, B))
+    words = np.empty((L, B, l), dtype=np.int64)  # words[t, j, s]: step t of block j started in class s
+    cls = np.broadcast_to(np.arange(l), (B, l)).copy()
+    for t in range(L):
+        w = np.searchsorted(flat, cls + u[t][:, None], side="left") - cls * n
+        np.clip(w, 0, n - 1, out=w)
+        words[t] = w
+        cls = row_labels[w]
+    starts = np.empty(B, dtype=np.int64)  # the actual starting class of each block
+    c = row_labels[first]
+    for j in range(B):
+        starts[j] = c
+        c = row_labels[words[L - 1, j, c]]
+    out = np.empty(B * L + 1, dtype=np.int64)
+    out[0] = first
+    out[1:] = words[:, np.arange(B), starts].T.ravel()
+    return out[:T]
+
+
+# ---------------------------------------------------------------------------
+# Spectral methods
+# ---------------------------------------------------------------------------
+
+
+def _check_counts(counts, n_row: int, n_col: int, row_name: str, col_name: str):
+    """Validate counts and the numbers of row / column clusters asked for it."""
+    C = check_array(counts, "counts", accept_sparse=True, nonnegative=True)
+    C = sp.csr_matrix(C)
+    m, n = C.shape
+    r = check_int(n_row, row_name, 1)
+    c = check_int(n_col, col_name, 1)
+    if r > m:
+        raise ValueError(
+            f"{row_name} must be <= the number of rows of counts ({m}): the vocabulary is too small "
+            f"for {r} classes"
+        )
+    if c > n:
+        raise ValueError(
+            f"{col_name} must be <= the number of columns of counts ({n}): the vocabulary is too small "
+            f"for {c} classes"
+        )
+    if C.nnz == 0:
+        raise ValueError("counts must hold at least one positive count")
+    return C, r, c
+
+
+def _unit_rows(X: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length; rows of (numerically) zero length stay zero."""
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    tiny = 1e-10 * norms.max() if norms.size else 0.0
+    return np.divide(X, norms, out=np.zeros_like(X), where=norms > tiny)
+
+
+def _inv_sqrt(x: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(x, dtype=float)
+    pos = x > 0
+    out[pos] = 1.0 / np.sqrt(x[pos])
+    return out
+
+
+def _top_svd(A, k: int, gen: np.random.Generator):
+    """Top ``k`` singular triplets of ``A``, singular values in decreasing order.
+
+    Dense LAPACK for small matrices, ARPACK (``scipy.sparse.linalg.svds``, with
+    a start vector drawn from ``gen``) otherwise; ``svds`` returns ascending
+    singular values, which are reversed here.
+    """
+    m, n = A.shape
+    if min(m, n) <= max(2 * k + 2, 64):
+        dense = A.toarray() if sp.issparse(A) else np.asarray(A)
+        U, s, Vt = scipy.linalg.svd(dense, full_matrices=False)
+        return U[:, :k], s[:k], Vt[:k]
+    v0 = gen.uniform(-1, 1, min(m, n))
+    U, s, Vt = spla.svds(A, k=k, v0=v0, solver="arpack")
+    order = np.argsort(s)[::-1]
+    return U[:, order], s[order], Vt[order]
+
+
+def _kmeans(X: np.ndarray, k: int, gen: np.random.Generator, n_init: int = 5, n_iter: int = 30):
+    """Best of ``n_init`` runs of :func:`scipy.cluster.vq.kmeans2` (k-means++ seeding).
+
+    Returns ``(labels, inertia)``.  Runs that empty a cluster are discarded and
+    replaced (up to ``5 n_init`` tries).  Raises ``ValueError`` if the points
+    hold fewer than ``k`` distinct positions: no ``k`` clusters exist then.
+    """
+    X = np.ascontiguousarray(X, dtype=float)
+    if k == 1:
+        return np.zeros(len(X), dtype=np.int64), float(((X - X.mean(0)) ** 2).sum())
+    n_distinct = len(np.unique(np.round(X, 12), axis=0))
+    if n_distinct < k:
+        raise ValueError(
+            f"cannot form {k} clusters: the spectral embedding has only {n_distinct} distinct points "
+            "(too few words with counts, or a matrix of too low rank)"
+        )
+    best, best_inertia, done = None, np.inf, 0
+    for _ in range(5 * n_init):
+        try:
+            centroids, labels = kmeans2(X, k, iter=n_iter, minit="++", missing="raise", rng=gen)
+        except ClusterError:
+            continue
+        inertia = float(((X - centroids[labels]) ** 2).sum())
+        if inertia < best_inertia:
+            best, best_inertia = labels.astype(np.int64), inertia
+        done += 1
+        if done == n_init:
+            break
+    if best is None:
+        raise ValueError(f"k-means kept emptying one of the {k} clusters; ask for fewer clusters")
+    return best, best_inertia
+
+
+def svd_cocluster(
+    counts,
+    n_row_clusters: int,
+    n_col_clusters: int,
+    rng=None,
+    *,
+    rank: int | None = None,
+    normalization: str = "chi2",
+    unit: bool = True,
+    n_init: int = 5,
+):
+    """Co-cluster the rows and columns of a count matrix by truncated SVD + k-means.
+
+    Parameters
+    ----------
+    counts : array_like or scipy.sparse matrix of shape (m, n)
+        Non-negative (bigram) counts.
+    n_row_clusters : int
+        Number ``l`` of row clusters, in ``[1, m]``.
+    n_col_clusters : int
+        Number ``k`` of column clusters, in ``[1, n]``.
+    rng : None, int or numpy.random.Generator
+        Seeds ARPACK's start vector and k-means++.
+    rank : int, optional
+        Number of singular vectors kept; default ``min(l, k)``, the rank of
+        ``P(B|A)`` under the three-factor model.  At most ``min(m, n) - 1``.
+    normalization : {"chi2", "rows"}
+        ``"chi2"``: SVD of :math:`D_r^{-1/2} N D_c^{-1/2}`, the trivial first
+        singular pair dropped, coordinates scaled back by :math:`D^{-1/2}` and
+        by the singular values: the principal coordinates of correspondence
+        analysis, equal for words with equal row (column) profiles.
+        ``"rows"``: the seed's recipe, SVD of :math:`P(B|A) = D_r^{-1} N`; rows
+        embedded as :math:`U\\Sigma`, columns as the unit-normalised rows of
+        :math:`V\\Sigma` (columns of one class are proportional, not equal).
+    unit : bool
+        Normalise every row and column coordinate vector to unit length before
+        k-means (cosine geometry).  Rare words have long, noisy coordinate
+        vectors (their variance grows like ``1 / n_a``); without this, k-means
+        spends clusters on them.  Always done for the columns with ``"rows"``.
+    n_init : int
+        k-means restarts (the lowest inertia wins).
+
+    Returns
+    -------
+    row_labels : ndarray of shape (m,)
+    col_labels : ndarray of shape (n,)
+
+    Notes
+    -----
+    Under the model with hard classes, every row of ``P(B|A)`` is one of ``l``
+    vectors and every column profile :math:`P(A\\mid b)` is one of ``k``
+    vectors, and the SVD keeps them apart in ``min(l, k)`` dimensions.  With
+    ``"chi2"``, the row coordinates are
+    :math:`F = D_r^{-1/2} U_{2..r+1} \\Sigma_{2..r+1}` and the column ones
+    :math:`G = D_c^{-1/2} V_{2..r+1} \\Sigma_{2..r+1}` (Greenacre's
+    correspondence analysis; the same scaling as Dhillon 2001).  k-means is
+    unweighted, so rare words with noisy profiles count as much as frequent
+    ones, hence ``unit=True``.  Rows or columns without counts get coordinate 0.
+
+    Examples
+    --------
+    >>> m = planted_bigram_model(60, 3, 3, rng=0)
+    >>> counts, _ = bigram_counts(sample_tokens(m, 20000, rng=1), vocab=range(60))
+    >>> rows, cols = svd_cocluster(counts, 3, 3, rng=0)
+    >>> from scipy.stats.contingency import crosstab
+    >>> int((crosstab(rows, m.row_labels).count > 0).sum())  # a perfect matching
+    3
+    """
+    C, l, k = _check_counts(counts, n_row_clusters, n_col_clusters, "n_row_clusters", "n_col_clusters")
+    check_choice(normalization, "normalization", ("chi2", "rows"))
+    if not isinstance(unit, (bool, np.bool_)):
+        raise TypeError(f"unit must be True or False, got {unit!r}")
+    n_init = check_int(n_init, "n_init", 1)
+    m, n = C.shape
+    r = min(l, k) if rank is None else check_int(rank, "rank", 1, max(1, min(m, n) - 1))
+    gen = check_rng(rng)
+    row_sum = np.asarray(C.sum(axis=1)).ravel()
+    col_sum = np.asarray(C.sum(axis=0)).ravel()
+    if normalization == "chi2":
+        dr, dc = _inv_sqrt(row_sum), _inv_sqrt(col_sum)
+        An = sp.diags(dr) @ C @ sp.diags(dc)
+        kk = min(r + 1, min(m, n))
+        U, s, Vt = _top_svd(An, kk, gen)
+        U, s, Vt = U[:, 1:], s[1:], Vt[1:]
+        F = dr[:, None] * U * s
+        G = dc[:, None] * Vt.T * s
+        if F.shape[1] == 0:  # rank-one data: nothing beyond the trivial pair
+            F, G = np.zeros((m, 1)), np.zeros((n, 1))
+    else:
+        P = sp.diags(np.where(row_sum > 0, 1.0 / np.where(row_sum > 0, row_sum, 1), 0.0)) @ C
+        U, s, Vt = _top_svd(P, min(r, min(m, n)), gen)
+        F = U * s
+        G = Vt.T * s
+        G = _unit_rows(G)
+    if unit:
+        F, G = _unit_rows(F), _unit_rows(G)
+    row_labels, _ = _kmeans(F, l, gen, n_init)
+    col_labels, _ = _kmeans(G, k, gen, n_init)
+    return row_labels, col_labels
+
+
+def dhillon_embedding(counts, n_clusters: int, rng=None) -> np.ndarray:
+    """The stacked row and column embedding of Dhillon's spectral co-clustering.
+
+    Parameters
+    ----------
+    counts : array_like or scipy.sparse matrix of shape (m, n)
+    n_clusters : int
+        ``k >= 2``; ``1 + ceil(log2 k)`` singular vectors are computed and the
+        first (trivial) one is dropped.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    Z : ndarray of shape (m + n, ceil(log2 k))
+        :math:`Z = [D_1^{-1/2} U_{2..\\ell+1};\\ D_2^{-1/2} V_{2..\\ell+1}]`.
+
+    Examples
+    --------
+    >>> dhillon_embedding(np.eye(4) + 0.1, 2, rng=0).shape
+    (8, 1)
+    """
+    C, k, _ = _check_counts(counts, n_clusters, n_clusters, "n_clusters", "n_clusters")
+    if k < 2:
+        raise ValueError(f"n_clusters must be >= 2 for spectral co-clustering, got {k}")
+    gen = check_rng(rng)
+    n_sv = 1 + int(np.ceil(np.log2(k)))
+    m, n = C.shape
+    if n_sv > min(m, n):
+        raise ValueError(
+            f"n_clusters={k} needs {n_sv} singular vectors, more than min(counts.shape) = {min(m, n)}"
+        )
+    dr = _inv_sqrt(np.asarray(C.sum(axis=1)).ravel())
+    dc = _inv_sqrt(np.asarray(C.sum(axis=0)).ravel())
+    An = sp.diags(dr) @ C @ sp.diags(dc)
+    U, _, Vt = _top_svd(An, n_sv, gen)
+    return np.vstack([dr[:, None] * U[:, 1:], dc[:, None] * Vt[1:].T])
+
+
+def spectral_cocluster(counts, n_clusters: int, rng=None, *, n_init: int = 5):
+    """Dhillon's spectral co-clustering of a non-negative matrix.
+
+    Parameters
+    ----------
+    counts : array_like or scipy.sparse matrix of shape (m, n)
+        Non-negative counts.
+    n_clusters : int
+        Number ``k >= 2`` of co-clusters; each co-cluster is a set of rows
+        together with a set of columns.
+    rng : None, int or numpy.random.Generator
+    n_init : int
+        k-means restarts.
+
+    Returns
+    -------
+    row_labels : ndarray of shape (m,)
+    col_labels : ndarray of shape (n,)
+
+    Notes
+    -----
+    Dhillon (2001), Algorithm Multipartition: scale
+    :math:`A_n = D_1^{-1/2} A D_2^{-1/2}`, take its singular vectors
+    :math:`2, \\dots, \\ell + 1` with :math:`\\ell = \\lceil \\log_2 k \\rceil`,
+    stack :math:`Z = [D_1^{-1/2} U; D_2^{-1/2} V]` and run k-means with ``k``
+    clusters on the ``m + n`` rows of ``Z`` (see :func:`dhillon_embedding`).  It
+    is a relaxation of a minimum normalised cut of the bipartite word graph,
+    so it looks for a *block-diagonal* structure: row cluster ``i`` linked to
+    column cluster ``i``.  scikit-learn's ``SpectralCoclustering`` implements
+    the same algorithm (its default ``svd_method="randomized"``).
+
+    Examples
+    --------
+    >>> A = np.kron(np.eye(2), np.ones((3, 2))) + 0.01
+    >>> rows, cols = spectral_cocluster(A, 2, rng=0)
+    >>> bool(rows[0] != rows[3] and cols[0] != cols[2] and rows[0] == cols[0])
+    True
+    """
+    n_init = check_int(n_init, "n_init", 1)
+    gen = check_rng(rng)
+    Z = dhillon_embedding(counts, n_clusters, rng=gen)
+    labels, _ = _kmeans(Z, int(n_clusters), gen, n_init)
+    m = counts.shape[0]
+    return labels[:m], labels[m:]
+
+
+# ---------------------------------------------------------------------------
+# EM for the three-factor model
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class TriFactorization:
+    """Result of :func:`tri_factorize`: ``P(B|A) ~ P(C|A) P(D|C) P(B|D)``.
+
+    Attributes
+    ----------
+    p_c_given_a : ndarray of shape (m, l)
+        Soft row classes, rows summing to 1.
+    p_d_given_c : ndarray of shape (l, k)
+        Class transitions, rows summing to 1.
+    p_b_given_d : ndarray of shape (k, n)
+        Emissions, rows summing to 1.
+    log_likelihood : ndarray
+        :math:`\\sum_{ab} n_{ab} \\log \\hat P(b\\mid a)` before each EM
+        iteration and after the last one (non-decreasing).
+    n_iter : int
+        EM iterations done.
+    converged : bool
+        Whether the relative gain fell below ``tol``.
+    row_marginal : ndarray of shape (m,)
+        Empirical :math:`P(a) = n_a / N` (the model conditions on it).
+    """
+
+    p_c_given_a: np.ndarray
+    p_d_given_c: np.ndarray
+    p_b_given_d: np.ndarray
+    log_likelihood: np.ndarray
+    n_iter: int
+    converged: bool
+    row_marginal: np.ndarray = field(repr=False)
+
+    @property
+    def transition(self) -> np.ndarray:
+        """The fitted ``P(B|A)``, dense ``(m, n)``."""
+        return self.p_c_given_a @ self.p_d_given_c @ self.p_b_given_d
+
+    @property
+    def row_labels(self) -> np.ndarray:
+        """Most probable row class of each word, :math:`\\arg\\max_c P(c\\mid a)`."""
+        return np.argmax(self.p_c_given_a, axis=1)
+
+    @property
+    def col_labels(self) -> np.ndarray:
+        """Most probable column class of each word, :math:`\\arg\\max_d P(b\\mid d) P(d)`."""
+        p_d = self.row_marginal @ self.p_c_given_a @ self.p_d_given_c
+        return np.argmax(self.p_b_given_d * p_d[:, None], axis=0)
+
+
+def _dirichlet_rows(gen, shape, alpha=1.0):
+    return gen.dirichlet(np.full(shape[1], alpha), size=shape[0])
+
+
+def tri_factorize(
+    counts,
+    n_row_classes: int,
+    n_col_classes: int,
+    n_iter: int = 200,
+    rng=None,
+    *,
+    tol: float = 1e-7,
+    n_init: int = 1,
+    init="random",
+) -> TriFactorization:
+    """Fit ``P(B|A) = P(B|D) P(D|C) P(C|A)`` to bigram counts by EM.
+
+    Parameters
+    ----------
+    counts : array_like or scipy.sparse matrix of shape (m, n)
+        Non-negative counts ``n_ab``.
+    n_row_classes : int
+        ``l``, in ``[1, m]``.
+    n_col_classes : int
+        ``k``, in ``[1, n]``.
+    n_iter : int
+        Maximum number of EM iterations (``>= 1``).
+    rng : None, int or numpy.random.Generator
+        Draws the random (Dirichlet) starting factors.
+    tol : float
+        Stop when an iteration raises the log-likelihood by less than
+        ``tol * |log-likelihood|`` (``>= 0``).
+    n_init : int
+        Independent starts; the fit with the highest final log-likelihood wins.
+    init : "random" or (row_labels, col_labels)
+        ``"random"``: Dirichlet(1) rows for the three factors.  A pair of hard
+        labellings (e.g. from :func:`svd_cocluster`): start from them, softened
+        (``0.9`` on the given class, the rest spread evenly), with ``P(D|C)``
+        and ``P(B|D)`` the smoothed class counts.  ``n_init`` is then ignored.
+
+    Returns
+    -------
+    TriFactorization
+
+    Notes
+    -----
+    The model is a mixture with a hidden pair of classes per bigram:
+    :math:`\\hat P(b\\mid a) = \\sum_{c,d} \\theta_{ac} M_{cd} \\phi_{db}` with
+    :math:`\\theta = P(C|A)`, :math:`M = P(D|C)`, :math:`\\phi = P(B|D)`, and
+    log-likelihood :math:`\\mathcal L = \\sum_{ab} n_{ab} \\log \\hat P(b\\mid a)`
+    (Saul & Pereira 1997 for ``l = k`` and ``M = I``; Hofmann 1999 for pLSA).
+    The E-step posterior is
+    :math:`q_{ab}(c, d) = \\theta_{ac} M_{cd} \\phi_{db} / \\hat P(b\\mid a)`; with
+    :math:`W_{ab} = n_{ab} / \\hat P(b\\mid a)` (only at the non-zeros of
+    ``counts``) the M-step is
+
+    .. math::
+
+        \\theta_{ac} \\propto \\theta_{ac} [W (M\\phi)^T]_{ac}, \\quad
+        M_{cd} \\propto M_{cd} [\\theta^T W \\phi^T]_{cd}, \\quad
+        \\phi_{db} \\propto \\phi_{db} [(\\theta M)^T W]_{db},
+
+    each normalised over its last index.  These are the exact EM updates, so
+    :math:`\\mathcal L` never decreases (Dempster, Laird & Rubin 1977).  One
+    iteration costs ``O(nnz (l + k) + (m + n) l k)``: sparse products only,
+    nothing of size ``m x n``.  Rows without counts keep their starting
+    ``P(C|a)``.  EM finds a local maximum; ``n_init > 1`` restarts help.
+
+    Examples
+    --------
+    >>> m = planted_bigram_model(30, 2, 3, rng=0)
+    >>> counts, _ = bigram_counts(sample_tokens(m, 5000, rng=1), vocab=range(30))
+    >>> fit = tri_factorize(counts, 2, 3, rng=0)
+    >>> bool(np.all(np.diff(fit.log_likelihood) >= -1e-9 * abs(fit.log_likelihood[-1])))
+    True
+    >>> bool(np.allclose(fit.p_d_given_c.sum(axis=1), 1))
+    True
+    """
+    C, l, k = _check_counts(counts, n_row_classes, n_col_classes, "n_row_classes", "n_col_classes")
+    n_iter = check_int(n_iter, "n_iter", 1)
+    tol = check_real(tol, "tol", 0.0)
+    n_init = check_int(n_init, "n_init", 1)
+    gen = check_rng(rng)
+    C = C.tocoo()
+    rows, cols, vals = C.row, C.col, C.data
+    keep = vals > 0
+    rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    m, n = C.shape
+    row_sum = np.bincount(rows, weights=vals, minlength=m)
+    has_rows = row_sum > 0
+    if isinstance(init, str):
+        check_choice(init, "init", ("random",))
+        starts = [
+            (_dirichlet_rows(gen, (m, l)), _dirichlet_rows(gen, (l, k)), _dirichlet_rows(gen, (k, n)))
+            for _ in range(n_init)
+        ]
+    else:
+        starts = [_start_from_labels(C, init, l, k)]
+    best = None
+    for start in starts:
+        fit = _em(rows, cols, vals, row_sum, has_rows, (m, n), start, n_iter, tol)
+        if best is None or fit.log_likelihood[-1] > best.log_likelihood[-1]:
+            best = fit
+    return best
+
+
+def _values_at(left: np.ndarray, right: np.ndarray, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Entries ``(left @ right)[r, c]``.
+
+    For a small product (``m n <= 250 000``) the dense product is formed and
+    gathered; otherwise a loop over the short inner dimension of element-wise
+    products costs ``O(len(r) k)`` and makes no large BLAS call, whose threads
+    can spin for longer than this work takes on a busy machine.
+    """
+    if left.shape[0] * right.shape[1] <= 250_000:
+        return (left @ right)[r, c]
+    lt = np.ascontiguousarray(left.T)
+    out = lt[0][r] * right[0][c]
+    for d in range(1, lt.shape[0]):
+        out += lt[d][r] * right[d][c]
+    return out
+
+
+def _start_from_labels(C, init, l: int, k: int):
+    """Softened one-hot starting factors from hard row and column labels."""
+    m, n = C.shape
+    try:
+        rl, cl = (np.asarray(x) for x in init)
+    except (TypeError, ValueError):
+        raise TypeError("init must be 'random' or a pair (row_labels, col_labels)") from None
+    if rl.shape != (m,) or cl.shape != (n,) or rl.dtype.kind not in "iu" or cl.dtype.kind not in "iu":
+        raise ValueError(f"init must be a pair of integer label arrays of shapes ({m},) and ({n},)")
+    if rl.min() < 0 or rl.max() >= l or cl.min() < 0 or cl.max() >= k:
+        raise ValueError(f"init labels must lie in [0, {l}) for rows and [0, {k}) for columns")
+    R = np.eye(l)[rl]
+    D = np.eye(k)[cl]
+    theta = 0.9 * R + 0.1 / l
+    class_counts = R.T @ (C @ D) + 1.0  # (l, k), add-one smoothed
+    M = class_counts / class_counts.sum(axis=1, keepdims=True)
+    col_sum = np.asarray(C.sum(axis=0)).ravel()
+    phi = D.T * (col_sum + 1.0) + 1e-3 * (col_sum.sum() + n) / n / k
+    phi /= phi.sum(axis=1, keepdims=True)
+    return theta, M, phi
+
+
+def _em(rows, cols, vals, row_sum, has_rows, shape, start, n_iter, tol) -> TriFactorization:
+    m, n = shape
+    theta, M, phi = start
+    history = []
+    order = np.lexsort((cols, rows))
+    r_s, c_s, v_s = rows[order], cols[order], vals[order]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(r_s, minlength=m))])
+    W = sp.csr_matrix((v_s.copy(), c_s, indptr), shape=shape)  # data overwritten each iteration
+    converged = False
+    done = 0
+    while True:
+        TM = theta @ M  # (m, k)
+        p = _values_at(TM, phi, r_s, c_s)  # P_hat(b|a) at the non-zeros
+        ll = float(np.sum(v_s * np.log(p)))  # not a BLAS dot: avoids thread spin on tiny work
+        history.append(ll)
+        if done > 0 and ll - history[-2] <= tol * abs(ll):
+            converged = True
+            break
+        if done == n_iter:
+            break
+        W.data = v_s / p
+        Wphi = W @ phi.T  # (m, k): sum_b W_ab phi_db
+        new_theta = theta * (Wphi @ M.T)
+        new_M = M * (theta.T @ Wphi)
+        new_phi = phi * (W.T @ TM).T
+        tot = new_theta.sum(axis=1, keepdims=True)
+        theta = np.where(has_rows[:, None], new_theta / np.where(tot > 0, tot, 1.0), theta)
+        M_tot = new_M.sum(axis=1, keepdims=True)
+        M = np.where(M_tot > 0, new_M / np.where(M_tot > 0, M_tot, 1.0), M)
+        phi_tot = new_phi.sum(axis=1, keepdims=True)
+        phi = np.where(phi_tot > 0, new_phi / np.where(phi_tot > 0, phi_tot, 1.0), phi)
+        done += 1
+    return TriFactorization(
+        p_c_given_a=theta,
+        p_d_given_c=M,
+        p_b_given_d=phi,
+        log_likelihood=np.array(history),
+        n_iter=done,
+        converged=converged,
+        row_marginal=row_sum / row_sum.sum(),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Experiments and summaries
+# ---------------------------------------------------------------------------
+
+
+def recovery_curve(
+    model: PlantedBigramModel,
+    token_counts,
+    scores: dict,
+    rng=None,
+    *,
+    methods=("svd", "spectral", "em"),
+    n_repeats: int = 1,
+    em_iter: int = 100,
+) -> dict:
+    """Score how well each method recovers the planted classes as the text grows.
+
+    Parameters
+    ----------
+    model : PlantedBigramModel
+    token_counts : sequence of int
+        Text lengths ``T >= 2``, increasing.  One text of the largest length is
+        drawn per repeat; shorter texts are its prefixes.
+    scores : dict of str -> callable
+        ``score(true_labels, predicted_labels) -> float``, e.g.
+        ``{"NMI": sklearn.metrics.normalized_mutual_info_score,
+        "ARI": sklearn.metrics.adjusted_rand_score}``.
+    rng : None, int or numpy.random.Generator
+    methods : tuple of {"svd", "svd-rows", "spectral", "em", "em-svd"}
+        ``"svd"``: :func:`svd_cocluster` (chi-square scaling); ``"svd-rows"``:
+        the same on ``P(B|A)`` itself (the seed's recipe); ``"spectral"``:
+        :func:`spectral_cocluster` with ``k = n_row_classes`` (needs
+        ``n_row_classes == n_col_classes``); ``"em"``: :func:`tri_factorize`
+        from a random start, ``em_iter`` iterations; ``"em-svd"``: the same
+        started from the ``"svd"`` labels.
+    n_repeats : int
+        Independent texts.
+    em_iter : int
+        EM iterations.
+
+    Returns
+    -------
+    dict
+        ``{"n_tokens": ndarray, "scores": {method: {score: ndarray of shape
+        (len(token_counts), n_repeats, 2)}}}``; the last axis holds the score of
+        the row labels and of the column labels.  Every word of the model is
+        scored, including words the text never showed (their labels are
+        whatever the method gives a zero row).
+
+    Examples
+    --------
+    >>> m = planted_bigram_model(40, 2, 2, rng=0)
+    >>> acc = lambda t, p: max(np.mean(t == p), np.mean(t != p))
+    >>> out = recovery_curve(m, [100, 20000], {"acc": acc}, rng=0, methods=("svd",))
+    >>> out["scores"]["svd"]["acc"].shape
+    (2, 1, 2)
+    >>> bool(out["scores"]["svd"]["acc"][1].min() == 1.0)
+    True
+    """
+    if not isinstance(model, PlantedBigramModel):
+        raise TypeError(f"model must be a PlantedBigramModel, got {type(model).__name__}")
+    sizes = np.array([check_int(t, "token_counts", 2) for t in np.atleast_1d(token_counts)])
+    if sizes.size == 0:
+        raise ValueError("token_counts must not be empty")
+    if not isinstance(scores, dict) or not scores or not all(callable(f) for f in scores.values()):
+        raise TypeError("scores must be a non-empty dict of name -> callable(true, predicted)")
+    for meth in methods:
+        check_choice(meth, "methods", ("svd", "svd-rows", "spectral", "em", "em-svd"))
+    if "spectral" in methods and model.n_row_classes != model.n_col_classes:
+        raise ValueError("methods with 'spectral' need n_row_classes == n_col_classes")
+    n_repeats = check_int(n_repeats, "n_repeats", 1)
+    gen = check_rng(rng)
+    l, k, nw = model.n_row_classes, model.n_col_classes, model.n_words
+    out = {meth: {name: np.zeros((sizes.size, n_repeats, 2)) for name in scores} for meth in methods}
+    for rep in range(n_repeats):
+        tokens = sample_tokens(model, int(sizes.max()), rng=gen)
+        for i, T in enumerate(sizes):
+            counts, _ = bigram_counts(tokens[:T], vocab=range(nw))
+            svd_labels = None
+            for meth in methods:
+                if meth == "svd" or (meth == "em-svd" and svd_labels is None):
+                    svd_labels = svd_cocluster(counts, l, k, rng=gen)
+                if meth == "svd":
+                    r, c = svd_labels
+                elif meth == "svd-rows":
+                    r, c = svd_cocluster(counts, l, k, rng=gen, normalization="rows")
+                elif meth == "spectral":
+                    r, c = spectral_cocluster(counts, l, rng=gen)
+                else:
+                    init = "random" if meth == "em" else svd_labels
+                    fit = tri_factorize(counts, l, k, n_iter=em_iter, rng=gen, init=init)
+                    r, c = fit.row_labels, fit.col_labels
+                for name, f in scores.items():
+                    out[meth][name][i, rep] = f(model.row_labels, r), f(model.col_labels, c)
+    return {"n_tokens": sizes, "scores": out}
+
+
+def class_transition(counts, row_labels, col_labels, n_row_classes=None, n_col_classes=None) -> np.ndarray:
+    """Maximum-likelihood class transition table ``P(D|C)`` for hard classes.
+
+    Parameters
+    ----------
+    counts : array_like or scipy.sparse matrix of shape (m, n)
+        Bigram counts.
+    row_labels : array_like of int, shape (m,)
+        Class ``c(a)`` of each first word, in ``[0, l)``.
+    col_labels : array_like of int, shape (n,)
+        Class ``d(b)`` of each second word, in ``[0, k)``.
+    n_row_classes, n_col_classes : int, optional
+        ``l`` and ``k``; default one more than the largest label.
+
+    Returns
+    -------
+    ndarray of shape (l, k)
+        Rows summing to 1 (a row class without counts gets a uniform row).
+
+    Notes
+    -----
+    With hard classes the likelihood of the three-factor model separates and
+    :math:`\\hat P(d \\mid c) = n_{cd} / n_c` with
+    :math:`n_{cd} = \\sum_{a: c(a) = c} \\sum_{b: d(b) = d} n_{ab}`: the class
+    bigram counts of Brown et al. (1992), normalised.
+
+    Examples
+    --------
+    >>> class_transition([[0, 2], [1, 1]], [0, 1], [0, 1])
+    array([[0. , 1. ],
+           [0.5, 0.5]])
+    """
+    C = sp.csr_matrix(check_array(counts, "counts", accept_sparse=True, nonnegative=True))
+    m, n = C.shape
+    rl, cl = np.asarray(row_labels), np.asarray(col_labels)
+    if rl.shape != (m,) or rl.dtype.kind not in "iu":
+        raise ValueError(f"row_labels must be integers of shape ({m},), got {rl.dtype} of shape {rl.shape}")
+    if cl.shape != (n,) or cl.dtype.kind not in "iu":
+        raise ValueError(f"col_labels must be integers of shape ({n},), got {cl.dtype} of shape {cl.shape}")
+    l = int(rl.max()) + 1 if n_row_classes is None else check_int(n_row_classes, "n_row_classes", 1)
+    k = int(cl.max()) + 1 if n_col_classes is None else check_int(n_col_classes, "n_col_classes", 1)
+    if rl.min() < 0 or rl.max() >= l:
+        raise ValueError(f"row_labels must lie in [0, {l})")
+    if cl.min() < 0 or cl.max() >= k:
+        raise ValueError(f"col_labels must lie in [0, {k})")
+    R = sp.csr_matrix((np.ones(m), (rl, np.arange(m))), shape=(l, m))
+    D = sp.csr_matrix((np.ones(n), (np.arange(n), cl)), shape=(n, k))
+    nc = (R @ C @ D).toarray()
+    tot = nc.sum(axis=1, keepdims=True)
+    return np.where(tot > 0, nc / np.where(tot > 0, tot, 1.0), 1.0 / k)
+
+
+def reorder(counts, row_labels, col_labels, row_weights=None, col_weights=None):
+    """Permute a matrix so that rows and columns of each cluster are contiguous.
+
+    Parameters
+    ----------
+    counts : array_like or scipy.sparse matrix of shape (m, n)
+    row_labels : array_like of shape (m,)
+    col_labels : array_like of shape (n,)
+    row_weights, col_weights : array_like, optional
+        Within a cluster, heavier rows (columns) come first; clusters are
+        ordered by total weight.  Default: the row (column) sums of ``counts``.
+
+    Returns
+    -------
+    row_order : ndarray of shape (m,)
+        ``counts[row_order][:, col_order]`` is the reordered matrix.
+    col_order : ndarray of shape (n,)
+    row_bounds : ndarray
+        Positions (in the reordered matrix) where a new row cluster starts,
+        without the first 0.
+    col_bounds : ndarray
+
+    Examples
+    --------
+    >>> ro, co, rb, cb = reorder(np.eye(3), [1, 0, 1], [0, 0, 1])
+    >>> ro.tolist(), rb.tolist()
+    ([0, 2, 1], [2])
+    """
+    C = check_array(counts, "counts", accept_sparse=True, nonnegative=True)
+    m, n = C.shape
+    rl = np.asarray(row_labels)
+    cl = np.asarray(col_labels)
+    if rl.shape != (m,):
+        raise ValueError(f"row_labels must have shape ({m},), got {rl.shape}")
+    if cl.shape != (n,):
+        raise ValueError(f"col_labels must have shape ({n},), got {cl.shape}")
+    rw = np.asarray(C.sum(axis=1)).ravel() if row_weights is None else np.asarray(row_weights, float)
+    cw = np.asarray(C.sum(axis=0)).ravel() if col_weights is None else np.asarray(col_weights, float)
+
+    def order(labels, w):
+        uniq = np.unique(labels)
+        tot = np.array([w[labels == u].sum() for u in uniq])
+        rank = np.empty(len(uniq), dtype=int)
+        rank[np.argsort(-tot, kind="stable")] = np.arange(len(uniq))
+        key = rank[np.searchsorted(uniq, labels)]
+        idx = np.lexsort((-w, key))
+        sorted_key = key[idx]
+        bounds = np.flatnonzero(np.diff(sorted_key)) + 1
+        return idx, bounds
+
+    ro, rb = order(rl, rw)
+    co, cb = order(cl, cw)
+    return ro, co, rb, cb
+
+
+def cluster_top_words(labels, vocab, weights, n_top: int = 8) -> list[tuple[int, list]]:
+    """The heaviest words of each cluster, clusters ordered by total weight.
+
+    Parameters
+    ----------
+    labels : array_like of shape (V,)
+    vocab : sequence of length V
+    weights : array_like of shape (V,)
+        E.g. word counts.
+    n_top : int
+        Words listed per cluster (``>= 1``).
+
+    Returns
+    -------
+    list of (label, words)
+
+    Examples
+    --------
+    >>> cluster_top_words([0, 1, 0], ["a", "b", "c"], [1, 5, 3], n_top=2)
+    [(1, ['b']), (0, ['c', 'a'])]
+    """
+    labels = np.asarray(labels)
+    w = check_array(weights, "weights", ndim=1)
+    n_top = check_int(n_top, "n_top", 1)
+    if labels.shape != w.shape or len(vocab) != w.size:
+        raise ValueError(
+            f"labels, vocab and weights must have the same length, got {labels.size}, {len(vocab)}, {w.size}"
+        )
+    out = []
+    for u in np.unique(labels):
+        idx = np.flatnonzero(labels == u)
+        idx = idx[np.argsort(-w[idx], kind="stable")]
+        out.append((int(u), float(w[idx].sum()), [vocab[i] for i in idx[:n_top]]))
+    out.sort(key=lambda t: -t[1])
+    return [(u, words) for u, _, words in out]
+
+
+# ---------------------------------------------------------------------------
+# Word vectors
+# ---------------------------------------------------------------------------
+
+
+def ppmi(counts):
+    """Positive pointwise mutual information of a count matrix.
+
+    Parameters
+    ----------
+    counts : array_like or scipy.sparse matrix of shape (m, n)
+        Non-negative co-occurrence counts.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of shape (m, n)
+        :math:`\\max(0, \\log \\frac{N n_{ab}}{n_a n_b})` at the non-zeros of
+        ``counts`` (zero elsewhere, where PMI is :math:`-\\infty`).
+
+    Notes
+    -----
+    :math:`N = \\sum_{ab} n_{ab}`, :math:`n_a` and :math:`n_b` the row and column
+    sums.  PMI compares :math:`P(a, b)` with :math:`P(a)P(b)`; clipping at zero
+    keeps only the pairs seen more often than chance (Church & Hanks 1990;
+    Bullinaria & Levy 2007).
+
+    Examples
+    --------
+    >>> ppmi([[2, 0], [0, 2]]).toarray().round(3)
+    array([[0.693, 0.   ],
+           [0.   , 0.693]])
+    """
+    C = sp.csr_matrix(check_array(counts, "counts", accept_sparse=True, nonnegative=True))
+    C.eliminate_zeros()
+    N = C.sum()
+    if N <= 0:
+        raise ValueError("counts must hold at least one positive count")
+    rs = np.asarray(C.sum(axis=1)).ravel()
+    cs = np.asarray(C.sum(axis=0)).ravel()
+    coo = C.tocoo()
+    pmi = np.log(coo.data * N / (rs[coo.row] * cs[coo.col]))
+    out = sp.csr_matrix((np.maximum(pmi, 0.0), (coo.row, coo.col)), shape=C.shape)
+    out.eliminate_zeros()
+    return out
+
+
+def word_vectors(counts, dim: int, rng=None) -> np.ndarray:
+    """Unit word vectors from the SVD of the PPMI of left and right bigram contexts.
+
+    Parameters
+    ----------
+    counts : array_like or scipy.sparse matrix of shape (V, V)
+        Bigram counts (rows: first word, columns: second word).
+    dim : int
+        Vector dimension, in ``[1, V - 1]``.
+    rng : None, int or numpy.random.Generator
+        ARPACK's start vector.
+
+    Returns
+    -------
+    ndarray of shape (V, dim)
+        Rows of :math:`U_{dim} \\Sigma_{dim}^{1/2}` normalised to unit length
+        (zero rows stay zero), so that ``vectors @ vectors.T`` holds cosines.
+
+    Notes
+    -----
+    A word's context is what follows it (row of ``counts``) and what precedes
+    it (column), side by side: :math:`X = \\mathrm{PPMI}([N, N^T])` of shape
+    ``(V, 2V)``.  The truncated SVD :math:`X \\approx U \\Sigma V^T` gives the
+    vectors :math:`U\\Sigma^{1/2}` (the symmetric split of Levy, Goldberg &
+    Dagan 2015).
+
+    Examples
+    --------
+    >>> m = planted_bigram_model(40, 2, 2, rng=0)
+    >>> counts, _ = bigram_counts(sample_tokens(m, 5000, rng=1), vocab=range(40))
+    >>> X = word_vectors(counts, 5, rng=0)
+    >>> X.shape, bool(np.allclose(np.linalg.norm(X, axis=1), 1))
+    ((40, 5), True)
+    """
+    C = sp.csr_matrix(check_array(counts, "counts", accept_sparse=True, nonnegative=True))
+    V = C.shape[0]
+    if C.shape[0] != C.shape[1]:
+        raise ValueError(f"counts must be square (bigram counts), got shape {C.shape}")
+    dim = check_int(dim, "dim", 1, max(1, V - 1))
+    gen = check_rng(rng)
+    X = ppmi(sp.hstack([C, C.T]).tocsr())
+    U, s, _ = _top_svd(X, dim, gen)
+    return _unit_rows(U * np.sqrt(s))
+
+
+def nearest_neighbours(vectors, vocab, words, n_neighbours: int = 5) -> dict:
+    """The nearest words by cosine similarity.
+
+    Parameters
+    ----------
+    vectors : ndarray of shape (V, dim)
+        Unit-length word vectors (e.g. from :func:`word_vectors`).
+    vocab : sequence of length V
+    words : sequence
+        Query words, each in ``vocab``.
+    n_neighbours : int
+        In ``[1, V - 1]``.
+
+    Returns
+    -------
+    dict
+        ``{word: [(neighbour, cosine), ...]}``, most similar first, the word
+        itself left out.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]])
+    >>> nearest_neighbours(X, ["a", "b", "c"], ["a"], 1)
+    {'a': [('b', 0.8)]}
+    """
+    X = check_array(vectors, "vectors")
+    if len(vocab) != X.shape[0]:
+        raise ValueError(f"vocab must have one entry per row of vectors ({X.shape[0]}), got {len(vocab)}")
+    k = check_int(n_neighbours, "n_neighbours", 1, X.shape[0] - 1)
+    index = {w: i for i, w in enumerate(vocab)}
+    out = {}
+    for w in words:
+        if w not in index:
+            raise ValueError(f"words must be in vocab; {w!r} is not")
+        sim = X @ X[index[w]]
+        sim[index[w]] = -np.inf
+        top = np.argsort(-sim, kind="stable")[:k]
+        out[w] = [(vocab[j], round(float(sim[j]), 6)) for j in top]
+    return out
