@@ -1,0 +1,412 @@
+"""Tests of jl_lab.rsvd: the randomized SVD, the seed's recipe and the HMT bound, checked against theory."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.linalg as sla
+import scipy.sparse as sp
+from scipy.sparse.linalg import LinearOperator, aslinearoperator
+
+from jl_lab import rsvd
+
+threadpoolctl = pytest.importorskip("threadpoolctl")
+
+EPS = np.finfo(float).eps
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_blas_thread():
+    """Small matrices: one BLAS thread is faster, and robust on a busy machine."""
+    with threadpoolctl.threadpool_limits(limits=1):
+        yield
+
+
+def _orthonormality(U, Vt):
+    k = U.shape[1]
+    return max(np.abs(U.T @ U - np.eye(k)).max(), np.abs(Vt @ Vt.T - np.eye(k)).max())
+
+
+@pytest.fixture(scope="module")
+def decaying():
+    """300 x 200 matrix with sigma_j = 1/j, and its singular values."""
+    s = 1.0 / np.arange(1, 201)
+    return rsvd.matrix_with_spectrum(300, 200, s, rng=0), s
+
+
+# --------------------------------------------------------------------------- structure of the output
+
+
+@pytest.mark.parametrize("normalizer", rsvd.NORMALIZERS)
+@pytest.mark.parametrize("shape", [(300, 200), (200, 300)])
+def test_orthonormal_factors_and_descending_values(decaying, normalizer, shape):
+    M, _ = decaying
+    M = M if M.shape == shape else M.T
+    U, s, Vt = rsvd.randomized_svd(M, 15, 10, 2, rng=1, normalizer=normalizer)
+    assert U.shape == (shape[0], 15) and s.shape == (15,) and Vt.shape == (15, shape[1])
+    assert _orthonormality(U, Vt) < 1e-12
+    assert np.all(np.diff(s) <= 0) and np.all(s >= 0)
+
+
+def test_same_seed_same_result_other_seed_other_result(decaying):
+    M, _ = decaying
+    a = rsvd.randomized_svd(M, 5, rng=3, power_iters=0)
+    b = rsvd.randomized_svd(M, 5, rng=3, power_iters=0)
+    c = rsvd.randomized_svd(M, 5, rng=4, power_iters=0)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert not np.allclose(a[0], c[0])
+
+
+def test_generator_is_threaded_through(decaying):
+    M, _ = decaying
+    gen = np.random.default_rng(7)
+    first = rsvd.randomized_svd(M, 5, rng=gen)[1]
+    second = rsvd.randomized_svd(M, 5, rng=gen)[1]
+    assert not np.array_equal(first, second)  # the generator advanced
+
+
+# --------------------------------------------------------------------------- exact recovery
+
+
+@pytest.mark.parametrize("power_iters", [0, 2])
+@pytest.mark.parametrize("oversample", [0, 10])
+def test_exact_recovery_of_low_rank(power_iters, oversample):
+    """Rank r <= k: range(M Omega) = range(M) almost surely, so the output is M up to rounding."""
+    s = np.array([5.0, 4.0, 3.0, 2.0, 1.0, 0.5])
+    M = rsvd.matrix_with_spectrum(120, 80, s, rng=2)
+    U, sk, Vt = rsvd.randomized_svd(M, s.size, oversample, power_iters, rng=5)
+    assert np.linalg.norm(M - (U * sk) @ Vt, 2) < 1e3 * EPS * s[0]
+    np.testing.assert_allclose(sk, s, rtol=1e-12)
+
+
+def test_full_rank_k_equals_min_dimension_is_exact(decaying):
+    M, s = decaying
+    U, sk, Vt = rsvd.randomized_svd(M, 200, rng=0)
+    np.testing.assert_allclose(sk, s, rtol=1e-10, atol=1e-13)
+    assert np.linalg.norm(M - (U * sk) @ Vt, 2) < 1e-12
+
+
+# --------------------------------------------------------------------------- error against the optimum
+
+
+def test_error_is_never_below_eckart_young_and_matches_scipy(decaying):
+    """||M - M_k||_2 >= sigma_{k+1} for any rank-k M_k; with q = 4 the values match LAPACK's."""
+    M, s = decaying
+    k = 10
+    U, sk, Vt = rsvd.randomized_svd(M, k, 10, 4, rng=6)
+    err = np.linalg.norm(M - (U * sk) @ Vt, 2)
+    assert err >= s[k] * (1 - 1e-12)
+    np.testing.assert_allclose(sk, sla.svdvals(M)[:k], rtol=1e-6)
+
+
+def test_mean_error_within_hmt_bounds(decaying):
+    """HMT: E||(I - QQ^T)M|| <= bound, and (Thm 9.3) rank-k error <= sigma_{k+1} + range error."""
+    M, s = decaying
+    k, p, trials = 8, 5, 20
+    for q in (0, 1):
+        range_errs, rank_errs = [], []
+        for t in range(trials):
+            Q = rsvd.range_finder(M, k + p, q, rng=100 + t)
+            range_errs.append(rsvd.residual_norm(M, Q, np.ones(k + p), Q.T @ M, rng=t))
+            U, sk, Vt = rsvd.randomized_svd(M, k, p, q, rng=100 + t)
+            rank_errs.append(rsvd.residual_norm(M, U, sk, Vt, rng=t))
+        bound = rsvd.hmt_bound(s, k, p, q)
+        assert np.mean(range_errs) <= bound
+        assert np.mean(rank_errs) <= s[k] + bound
+        # same test matrix: the rank-k output is never better than its own range finder's optimum
+        assert min(rank_errs) >= s[k] * (1 - 1e-12)
+
+
+def test_power_iterations_reduce_error(decaying):
+    M, s = decaying
+    errs = [
+        np.mean([np.linalg.norm(M - (lambda U, v, W: (U * v) @ W)(*rsvd.randomized_svd(M, 10, 5, q, rng=t)), 2)
+                 for t in range(5)])
+        for q in (0, 2)
+    ]
+    assert errs[1] < errs[0]
+
+
+def test_unnormalized_power_iterations_lose_small_directions():
+    """Without normalization, directions below eps^(1/(2q+1)) sigma_1 drown in rounding; LU keeps them."""
+    s = 10.0 ** (-np.arange(80) / 8)  # sigma_{k+1}/sigma_1 = 1e-6 at k = 48
+    M = rsvd.matrix_with_spectrum(120, 80, s, rng=3)
+    out = rsvd.normalizer_errors(M, [48], s, power_iters=2, rng=1)
+    ratio = dict(zip(out["normalizers"], out["ratio"][:, 0]))
+    assert s[48] / s[0] < EPS ** (1 / 5)
+    assert ratio["none"] > 10
+    for name in ("lu", "lu-every", "qr-every"):
+        assert ratio[name] < 1.1
+
+
+# --------------------------------------------------------------------------- sparse and LinearOperator input
+
+
+def test_sparse_and_operator_input_match_dense(decaying):
+    """Same seed, same test matrix: dense, CSR, CSC and LinearOperator give the same factorization."""
+    M, _ = decaying
+    ref_U, ref_s, ref_Vt = rsvd.randomized_svd(M, 10, rng=8)
+    for variant in (sp.csr_matrix(M), sp.csc_matrix(M), sp.csr_array(M), aslinearoperator(M)):
+        U, s, Vt = rsvd.randomized_svd(variant, 10, rng=8)
+        np.testing.assert_allclose(s, ref_s, rtol=1e-10)
+        np.testing.assert_allclose((U * s) @ Vt, (ref_U * ref_s) @ ref_Vt, atol=1e-10)
+
+
+def test_truly_sparse_and_wide_matrices():
+    """A wide sparse matrix goes through its transpose; same numbers as the dense path, and the theory's inequalities."""
+    S = sp.random(400, 900, density=0.01, format="csr", rng=np.random.default_rng(0))
+    U, s, Vt = rsvd.randomized_svd(S, 12, rng=0, power_iters=4)
+    assert U.shape == (400, 12) and Vt.shape == (12, 900)
+    assert _orthonormality(U, Vt) < 1e-12
+    Ud, sd, Vtd = rsvd.randomized_svd(S.toarray(), 12, rng=0, power_iters=4)
+    np.testing.assert_allclose(s, sd, rtol=1e-10)
+    exact = sla.svdvals(S.toarray())
+    assert np.all(s <= exact[:12] * (1 + 1e-12))  # interlacing: sigma_i(Q^T M) <= sigma_i(M)
+    assert rsvd.residual_norm(S, U, s, Vt, rng=0) >= exact[12] * (1 - 1e-12)  # Eckart-Young
+
+
+def test_operator_defined_by_matvec_only():
+    M = rsvd.matrix_with_spectrum(60, 40, [3.0, 2.0, 1.0], rng=1)
+    op = LinearOperator(M.shape, matvec=lambda x: M @ x, rmatvec=lambda y: M.T @ y, dtype=float)
+    U, s, Vt = rsvd.randomized_svd(op, 3, rng=0)
+    np.testing.assert_allclose(s, [3.0, 2.0, 1.0], rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- the seed's recipe
+
+
+def test_seed_recipe_is_unbiased_with_predicted_variance():
+    """E[(MQQ^T)_ij] = M_ij, Var = (||m_i||^2 + M_ij^2)/k for Q with N(0, 1/k) entries."""
+    gen = np.random.default_rng(0)
+    M = gen.standard_normal((6, 12))
+    k, trials = 4, 4000
+    samples = np.empty((trials,) + M.shape)
+    for t in range(trials):
+        U, s, W = rsvd.seed_recipe_svd(M, k, rng=gen)
+        samples[t] = (U * s) @ W
+    var = (np.sum(M**2, axis=1, keepdims=True) + M**2) / k
+    z = (samples.mean(axis=0) - M) / np.sqrt(var / trials)
+    assert np.abs(z).max() < 4.5  # 72 entries, each within 4.5 standard errors (Bonferroni: p < 5e-4)
+    # the sum of these variances is tested in test_seed_recipe_frobenius_error_expectations
+
+
+def test_seed_recipe_frobenius_error_expectations():
+    """E||MQQ^T - M||_F^2 = (n+1)/k ||M||_F^2 (Gaussian Q); (1 - k/n) ||M||_F^2 (orthonormal Q)."""
+    M = rsvd.matrix_with_spectrum(40, 30, 1.0 / np.arange(1, 31), rng=1)
+    n, k, trials = 30, 6, 400
+    fro2 = np.linalg.norm(M) ** 2
+    gen = np.random.default_rng(2)
+    gauss, orth = [], []
+    for _ in range(trials):
+        seed = int(gen.integers(2**32))
+        U, s, W = rsvd.seed_recipe_svd(M, k, rng=seed)
+        gauss.append(np.linalg.norm(M - (U * s) @ W) ** 2 / fro2)
+        U, s, W = rsvd.seed_recipe_svd(M, k, rng=seed, orthonormalize=True)
+        orth.append(np.linalg.norm(M - (U * s) @ W) ** 2 / fro2)
+    for values, expected in ((gauss, (n + 1) / k), (orth, 1 - k / n)):
+        se = np.std(values, ddof=1) / np.sqrt(trials)
+        assert abs(np.mean(values) - expected) < 4 * se
+
+
+def test_seed_recipe_left_factor_spans_range_and_qqt_is_not_identity():
+    s = np.array([2.0, 1.5, 1.0, 0.5])
+    M = rsvd.matrix_with_spectrum(80, 50, s, rng=3)
+    U, sB, W = rsvd.seed_recipe_svd(M, 10, rng=4, orthonormalize=True)
+    assert np.linalg.norm(M - U @ (U.T @ M), 2) < 1e3 * EPS * s[0]  # the HMT fix is exact
+    assert np.linalg.norm(M - (U * sB) @ W, 2) > 0.5 * s[0]  # the recipe is not
+    # with orthonormal Q, W = (Q V_B)^T has orthonormal rows, and Q Q^T is a rank-10 projection
+    np.testing.assert_allclose(W @ W.T, np.eye(10), atol=1e-12)
+    P = W.T @ W  # = Q Q^T (V_B is orthogonal)
+    assert np.linalg.matrix_rank(P) == 10
+    assert np.linalg.norm(P - np.eye(50), 2) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_seed_recipe_exact_when_k_equals_n():
+    M = rsvd.matrix_with_spectrum(40, 25, 1.0 / np.arange(1, 26), rng=5)
+    U, s, W = rsvd.seed_recipe_svd(M, 25, rng=6, orthonormalize=True)
+    assert np.linalg.norm(M - (U * s) @ W, 2) < 1e-13
+    U, s, W = rsvd.seed_recipe_svd(M, 25, rng=6)
+    assert np.linalg.norm(M - (U * s) @ W, 2) > 0.1  # Gaussian square Q: QQ^T != I
+
+
+def test_seed_recipe_errors_consistent_with_definition():
+    M = rsvd.matrix_with_spectrum(100, 60, 0.8 ** np.arange(60), rng=7)
+    out = rsvd.seed_recipe_errors(M, [5, 60], rng=8)
+    s = sla.svdvals(M)
+    np.testing.assert_allclose(out["optimal"], [s[5] / s[0], 0.0])
+    assert np.all(out["fixed"] >= out["optimal"] - 1e-14)
+    assert out["recipe_qr"][-1] < 1e-12  # k = n, orthonormal Q
+
+
+# --------------------------------------------------------------------------- the HMT bound
+
+
+def test_hmt_bound_closed_form_for_flat_spectrum():
+    r, k, p = 100, 10, 5
+    bracket = 1 + np.sqrt(k / (p - 1)) + np.e * np.sqrt(k + p) / p * np.sqrt(r - k)
+    for q in (0, 1, 3):
+        assert rsvd.hmt_bound(np.ones(r), k, p, q) == pytest.approx(bracket ** (1 / (2 * q + 1)), rel=1e-14)
+
+
+def test_hmt_bound_scales_and_handles_extremes():
+    s = 1.0 / np.arange(1, 101)
+    assert rsvd.hmt_bound(7 * s, 10, 5, 2) == pytest.approx(7 * rsvd.hmt_bound(s, 10, 5, 2), rel=1e-13)
+    assert rsvd.hmt_bound(np.r_[np.ones(5), np.zeros(95)], 5, 5) == 0.0
+    # powers of tiny values neither overflow nor underflow
+    steep = 10.0 ** -np.arange(100.0)
+    assert 0 < rsvd.hmt_bound(steep, 10, 5, 10) < np.inf
+    # with q -> large the bound tends to sigma_{k+1}
+    assert rsvd.hmt_bound(s, 10, 5, 200) == pytest.approx(s[10], rel=0.05)
+
+
+def test_error_sweep_bound_matches_hmt_bound():
+    s = 1.0 / np.arange(1, 61)
+    out = rsvd.error_sweep(s, 5, [3, 6], [0, 1], trials=3, rng=0)
+    assert out["ratio"].shape == (2, 2, 3)
+    assert out["bound"][1, 0] == pytest.approx(rsvd.hmt_bound(s, 5, 3, 1) / s[5])
+    assert np.all(out["ratio"] > 0)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def test_residual_norm_matches_numpy():
+    gen = np.random.default_rng(0)
+    M = gen.standard_normal((50, 30))
+    U, s, Vt = np.linalg.svd(M, full_matrices=False)
+    for r in (3, 10):
+        R = M - (U[:, :r] * s[:r]) @ Vt[:r]
+        for mat in (M, sp.csr_matrix(M)):
+            assert rsvd.residual_norm(mat, U[:, :r], s[:r], Vt[:r], rng=0) == pytest.approx(np.linalg.norm(R, 2))
+            assert rsvd.residual_norm(mat, U[:, :r], s[:r], Vt[:r], "fro") == pytest.approx(np.linalg.norm(R))
+
+
+def test_cholqr2_orthonormal_and_falls_back_when_ill_conditioned():
+    gen = np.random.default_rng(1)
+    good = gen.standard_normal((500, 20))
+    Q, R = rsvd._cholqr2(good)
+    np.testing.assert_allclose(Q.T @ Q, np.eye(20), atol=1e-14)
+    np.testing.assert_allclose(Q @ R, good, atol=1e-12)
+    bad = good @ np.diag(10.0 ** -np.arange(20))  # cond 1e19
+    assert rsvd._cholqr2(bad) is None
+    Q = rsvd._orth(bad)
+    np.testing.assert_allclose(Q.T @ Q, np.eye(20), atol=1e-14)
+
+
+def test_lu_basis_spans_the_block():
+    Y = np.random.default_rng(2).standard_normal((200, 12))
+    L = rsvd._lu_basis(Y.copy())
+    assert np.abs(L).max() <= 1 + 1e-15  # partial pivoting bounds the entries of L
+    coef, *_ = np.linalg.lstsq(L, Y, rcond=None)
+    np.testing.assert_allclose(L @ coef, Y, atol=1e-12)
+
+
+def test_compression_curve_and_report():
+    img = rsvd.matrix_with_spectrum(60, 50, 0.7 ** np.arange(50), rng=3)
+    out = rsvd.compression_curve(img, [2, 5, 50], rng=0)
+    assert np.all(out["error"] >= out["optimal"] - 1e-12)
+    assert out["error"][-1] < 1e-12
+    np.testing.assert_allclose(out["storage"], np.array([2, 5, 50]) * 111 / 3000)
+    rep = rsvd.approximation_report(img, 5, 5, 1, rng=0)
+    assert rep["error"] >= rep["optimal"] * (1 - 1e-12)
+    assert rep["error"] <= rep["optimal"] + rep["range_error"] * (1 + 1e-9)  # HMT Thm 9.3
+    assert rep["reconstruction"].shape == img.shape
+
+
+def test_compare_solvers_sorts_ascending_outputs():
+    from scipy.sparse.linalg import svds
+
+    M = rsvd.matrix_with_spectrum(80, 60, 1.0 / np.arange(1, 61), rng=4)
+    out = rsvd.compare_solvers(M, {"svds": lambda A: svds(A, k=5, rng=0)}, k=5, repeats=1, rng=0)
+    assert out["svds"]["error"] == pytest.approx(1.0 / 6, rel=1e-8)
+    assert out["svds"]["time"] > 0
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"k": 0}, ValueError, "k must be >= 1"),
+        ({"k": 41}, ValueError, "k must be <= 40"),
+        ({"k": 2.5}, TypeError, "k must be an integer"),
+        ({"k": 5, "oversample": -1}, ValueError, "oversample must be >= 0"),
+        ({"k": 5, "power_iters": -2}, ValueError, "power_iters must be >= 0"),
+        ({"k": 5, "normalizer": "cholesky"}, ValueError, "normalizer must be one of"),
+        ({"k": 5, "rng": "seed"}, TypeError, "rng must be"),
+    ],
+)
+def test_randomized_svd_rejects_bad_parameters(kwargs, exc, match):
+    M = np.ones((60, 40))
+    with pytest.raises(exc, match=match):
+        rsvd.randomized_svd(M, **kwargs)
+
+
+def test_randomized_svd_rejects_bad_matrices():
+    with pytest.raises(ValueError, match="M must not contain NaN"):
+        rsvd.randomized_svd(np.full((5, 4), np.nan), 2)
+    bad = sp.csr_matrix(np.eye(5))
+    bad.data[0] = np.inf
+    with pytest.raises(ValueError, match="M must not contain NaN"):
+        rsvd.randomized_svd(bad, 2)
+    with pytest.raises(ValueError, match="M must have 2 dimensions"):
+        rsvd.randomized_svd(np.ones(5), 1)
+    with pytest.raises(TypeError, match="M must be a numeric array"):
+        rsvd.randomized_svd("matrix", 1)
+    nan_op = LinearOperator((6, 4), matvec=lambda x: np.full(6, np.nan), rmatvec=lambda y: np.zeros(4), dtype=float)
+    with pytest.raises(ValueError, match="M must not contain NaN"):
+        rsvd.randomized_svd(nan_op, 2)
+    cplx = LinearOperator((6, 4), matvec=lambda x: x[:1].repeat(6), dtype=complex)
+    with pytest.raises(TypeError, match="M must be a real LinearOperator"):
+        rsvd.randomized_svd(cplx, 2)
+
+
+def test_seed_recipe_and_helpers_reject_bad_input():
+    M = np.ones((10, 8))
+    with pytest.raises(ValueError, match="k must be <= 8"):
+        rsvd.seed_recipe_svd(M, 9)
+    with pytest.raises(TypeError, match="orthonormalize must be a bool"):
+        rsvd.seed_recipe_svd(M, 2, orthonormalize="yes")
+    with pytest.raises(ValueError, match="size must be <= 8"):
+        rsvd.range_finder(M, 9)
+    with pytest.raises(ValueError, match="s must have at most"):
+        rsvd.matrix_with_spectrum(3, 2, [1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="ord must be 2 or 'fro'"):
+        rsvd.residual_norm(M, np.ones((10, 1)), [1.0], np.ones((1, 8)), ord=1)
+    with pytest.raises(ValueError, match="U, s, Vt must have shapes"):
+        rsvd.residual_norm(M, np.ones((9, 1)), [1.0], np.ones((1, 8)))
+    with pytest.raises(TypeError, match="func must be callable"):
+        rsvd.best_time(3)
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((np.ones(20), 1, 5), "k must be >= 2"),
+        ((np.ones(20), 5, 1), "oversample must be >= 2"),
+        ((np.ones(20), 16, 5), "k must be <= 15"),
+        ((np.arange(20.0), 5, 5), "s must be sorted in non-increasing order"),
+        ((-np.ones(20), 5, 5), "s must be non-negative"),
+        ((np.r_[np.ones(19), np.nan], 5, 5), "s must not contain NaN"),
+    ],
+)
+def test_hmt_bound_rejects_bad_input(args, match):
+    with pytest.raises(ValueError, match=match):
+        rsvd.hmt_bound(*args)
+
+
+def test_explorer_view_and_widget_build():
+    """The explorer's compute + plot path runs and returns a figure; the widget builds its controls."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    pytest.importorskip("ipywidgets")
+    from matplotlib.figure import Figure
+
+    from jl_lab import widgets
+
+    img = np.clip(rsvd.matrix_with_spectrum(90, 70, 0.8 ** np.arange(70), rng=0) + 0.5, 0, 1)
+    assert isinstance(widgets.rsvd_view(img, k=5, oversample=5, power_iters=1), Figure)
+    box = widgets.rsvd_explorer(img, k=5, oversample=5, power_iters=1)
+    assert set(box.children[1].children[i].description for i in range(3)) == {
+        "rank k", "oversampling p", "power iters q"}
