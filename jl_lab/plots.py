@@ -880,14 +880,14 @@ def rsvd_qqt(eig_gauss, eig_orth, n: int, k: int, z=None):
     if z is not None:
         ax2 = axes[0, 1]
         z = np.asarray(z).ravel()
-        ax2.hist(z, bins=60, density=True, color=PALETTE[0], alpha=0.7, label="entries of $MQQ^\\top - M$, standardized")
+        ax2.hist(z, bins=60, density=True, color=PALETTE[0], alpha=0.7, label="measured")
         grid = np.linspace(-4.5, 4.5, 300)
         ax2.plot(grid, np.exp(-grid**2 / 2) / np.sqrt(2 * np.pi), color=REFERENCE, lw=1.2, label="N(0, 1)")
         ax2.set_xlim(-4.5, 4.5)
         ax2.set_xlabel(r"$((MQQ^\top)_{ij} - M_{ij}) \,/\, \sqrt{(\|m_i\|^2 + M_{ij}^2)/k}$")
         ax2.set_ylabel("density")
         ax2.set_title("unbiased, with the predicted spread", fontsize=10)
-        ax2.legend(fontsize=8, loc="upper left")
+        ax2.legend(fontsize=8, loc="upper right")
     return fig
 
 
@@ -1026,28 +1026,35 @@ def rsvd_view(report: dict):
     ``||M - QQ^T M||``, the rank-``k`` error and the HMT bound on the
     range-finder error (each labelled with its ratio to ``sigma_{k+1}``).
     The x-axis shows the first ``4k + 10`` indices.  Right: the reconstruction
-    (a 2-D image in [0, 1], drawn at half resolution).
+    (a 2-D image in [0, 1], drawn at half resolution).  Plain-text labels and
+    tick labels (no mathtext), no minor ticks and a four-entry legend keep a
+    redraw within the explorer's budget.
     """
-    fig, (ax1, ax2) = figure(ncols=2, width=9.0, height=3.4, gridspec_kw={"width_ratios": [1.4, 1]})
+    # fixed margins instead of figure()'s constrained layout: the layout pass is a third of a redraw
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.4, 3.2), gridspec_kw={"width_ratios": [1.4, 1]})
+    plt.close(fig)
+    fig.subplots_adjust(left=0.08, right=0.99, bottom=0.15, top=0.9, wspace=0.12)
     s, k, opt = report["s_true"], report["k"], report["optimal"]
     j = np.arange(1, s.size + 1)
-    ax1.semilogy(j, s, color=GREY, lw=1.5, label="true singular values")
-    ax1.semilogy(j[:k], report["s_est"], "o", color=PALETTE[0], ms=3, label=f"the {k} estimated")
+    ax1.semilogy(j, s, color=GREY, lw=1.5)
+    ax1.semilogy(j[:k], report["s_est"], "o", color=PALETTE[0], ms=3)
     levels = (
-        (opt, REFERENCE, "--", r"$\sigma_{k+1}$ (optimal)"),
-        (report["range_error"], PALETTE[1], "-", r"$\|M - QQ^\top M\|$"),
+        (opt, REFERENCE, "--", "\u03c3(k+1), optimal"),
+        (report["range_error"], PALETTE[1], "-", "range finder"),
         (report["error"], PALETTE[0], "-", "rank-k error"),
         (report["bound"], PALETTE[3], ":", "HMT bound"),
     )
     for value, color, ls, label in levels:
-        ax1.axhline(value, color=color, ls=ls, lw=1.2, label=f"{label}: {value / opt:.2f}")
+        ax1.axhline(value, color=color, ls=ls, lw=1.2, label=f"{label}: {value / opt:.2f} \u03c3(k+1)")
     xmax = min(s.size, 4 * k + 10)
     shown = [s[xmax - 1]] + [v for v, *_ in levels]
     ax1.set_xlim(0, xmax + 1)
-    ax1.set_ylim(min(shown) * 0.6, max(max(shown), s[0]) * 1.6)
+    ax1.set_ylim(min(shown) * 0.6, max(max(shown), s[0]) * 12)  # headroom for the legend
+    ax1.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax1.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:g}"))
     ax1.set_xlabel(f"index j (the first {xmax} of {s.size})")
-    ax1.set_ylabel("singular value / spectral error")
-    ax1.legend(fontsize=7, loc="upper right", title="levels / $\\sigma_{k+1}$", title_fontsize=7)
+    ax1.set_ylabel("\u03c3_j (line: true, dots: estimated), errors", fontsize=8)
+    ax1.legend(fontsize=7, loc="upper right")
     ax1.set_title(f"k = {k}, p = {report['oversample']}, q = {report['power_iters']}", fontsize=10)
     rec = np.clip(np.asarray(report["reconstruction"])[::2, ::2], 0, 1)
     ax2.imshow(rec, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
@@ -1071,7 +1078,7 @@ def dim_per_dimension_constant(n, c_n, limit: float, su: float = -0.24):
     fig, ax = figure(width=6.4, height=3.4)
     ax.semilogx(n, c_n, color=PALETTE[0], lw=2, label=r"$h_n/n$ (numerical integration)")
     ax.axhline(limit, color=REFERENCE, ls="--", lw=1.2,
-               label=rf"limit $\frac12\log\frac{{\sqrt5-1}}{{2}} = {limit:.5f}$")
+               label=rf"limit $\frac{{1}}{{2}}\log\frac{{\sqrt{{5}}-1}}{{2}} = {limit:.5f}$")
     ax.axhline(su, color=PALETTE[1], ls=":", lw=1.5, label=f"Su's rounded value {su:g}")
     ax.set_xlabel("dimension n")
     ax.set_ylabel(r"$h_n / n$")
@@ -1128,26 +1135,28 @@ def dim_sampled_entropy(n, sampled: dict, estimate: dict, roots: dict, ymin: flo
 
 
 @styled
-def attn_head_size_sweep(L, results: dict, d_max: int, entropy_lines: dict, reference: int = 64):
+def attn_head_size_sweep(L, results: dict, caps, entropy_lines: dict, reference: int = 64):
     """Minimal head size against sequence length for each target family (log-log axes).
 
-    ``results[family]`` holds the minimal ``d`` per ``L``; a value above
-    ``d_max`` ("not reached") is drawn as an open triangle at ``d_max``.
-    ``entropy_lines`` maps a label to a curve over ``L`` (e.g. ``8.33 log L``).
+    ``results[family]`` holds the minimal ``d`` per ``L``.  ``caps`` is the
+    largest head size tried: one number, or a dict ``family -> array over L``;
+    a result above its cap ("not reached") is drawn as an open triangle at the
+    cap.  ``entropy_lines`` maps a label to ``(curve over L, line style)``.
     """
     L = np.asarray(L)
     fig, ax = figure(width=7.0, height=4.0)
     for label, (curve, ls) in entropy_lines.items():
-        ax.plot(L, curve, ls=ls, color=GREY if ls != "-" else REFERENCE, lw=1.3, label=label)
+        ax.plot(L, curve, ls=ls, color=GREY, lw=1.3, label=label)
     ax.axhline(reference, color=PALETTE[1], lw=1, ls=(0, (1, 1)), label=f"d = {reference}")
     for fam, d in results.items():
         color, marker = _ATTN_STYLE.get(fam, (PALETTE[5], "v"))
         d = np.asarray(d)
-        ok = d <= d_max
+        cap = np.broadcast_to(np.asarray(caps[fam] if isinstance(caps, dict) else caps), d.shape)
+        ok = d <= cap
         ax.plot(L[ok], d[ok], marker + "-", color=color, ms=5, lw=1.5, label=fam)
         if np.any(~ok):
-            ax.plot(L[~ok], np.full((~ok).sum(), d_max), "^", mfc="white", color=color, ms=9,
-                    label=f"{fam}: > {d_max}")
+            ax.plot(L[~ok], cap[~ok], "^", mfc="white", color=color, ms=9,
+                    label=f"{fam}: more than " + ", ".join(str(int(c)) for c in cap[~ok]))
     ax.set_xscale("log", base=2)
     ax.set_yscale("log", base=2)
     ax.set_xlabel("sequence length L")
@@ -1177,25 +1186,37 @@ def attn_logit_bound(B, d_min, d_max: int, b_necessary: float, d_unbounded: int)
 
 
 @styled
-def attn_fit_view(P, A, title: str = "", max_tv: float | None = None):
-    """The target attention matrix next to its fit (same colour scale), and the worst row of both."""
+def attn_fit_view(P, A, title: str = ""):
+    """The target attention matrix next to its fit (same colour scale), and the worst row of both.
+
+    Kept light (no colour bar, two ticks per heat-map axis) so that the
+    explorer redraws within its 200 ms budget; the colour runs from 0 (dark)
+    to the largest weight of either matrix (yellow).
+    """
     P, A = np.asarray(P), np.asarray(A)
-    fig, axes = figure(ncols=3, width=10.0, height=3.5, gridspec_kw={"width_ratios": [1, 1, 1.25]})
+    L = P.shape[0]
+    # a fixed layout, not figure()'s constrained one, which doubles the redraw time of the explorer
+    fig = matplotlib.figure.Figure(figsize=(9.5, 3.3))
+    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.3]})
+    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.15, top=0.80, wspace=0.3)
     vmax = float(max(P.max(), A.max()))
     for ax, M, name in ((axes[0], P, "target P"), (axes[1], A, "fit softmax(QKᵀ)")):
-        im = ax.imshow(M, vmin=0, vmax=vmax, cmap="viridis", interpolation="nearest")
+        ax.imshow(M, vmin=0, vmax=vmax, cmap="viridis", interpolation="nearest")
+        ax.grid(False)
+        ax.set_xticks([0, L - 1])
+        ax.set_yticks([0, L - 1])
         ax.set_title(name, fontsize=10)
         ax.set_xlabel("key j")
     axes[0].set_ylabel("query i")
-    fig.colorbar(im, ax=axes[1], fraction=0.046, pad=0.03)
     tv = 0.5 * np.abs(P - A).sum(axis=1)
     i = int(np.argmax(tv))
-    j = np.arange(P.shape[1])
+    j = np.arange(L)
     axes[2].plot(j, P[i], color=REFERENCE, lw=1.2, label="target")
     axes[2].plot(j, A[i], color=PALETTE[3], lw=1.2, ls="--", label="fit")
     axes[2].set_title(f"worst row i = {i}: TV = {tv[i]:.3f}", fontsize=10)
     axes[2].set_xlabel("key j")
+    axes[2].set_ylabel("attention weight")
     axes[2].legend(fontsize=8)
     if title:
-        fig.suptitle(title, fontsize=11)
+        fig.suptitle(title, fontsize=10)
     return fig

@@ -169,7 +169,20 @@ def rsvd_view(M, k: int = 20, oversample: int = 10, power_iters: int = 1, s_true
     """
     from . import plots, rsvd
 
-    return plots.rsvd_view(rsvd.approximation_report(M, k, oversample, power_iters, s_true=s_true, rng=rng))
+    with _one_blas_thread():  # small products: threads only add overhead, and collapse on a busy machine
+        report = rsvd.approximation_report(M, k, oversample, power_iters, s_true=s_true, rng=rng)
+    return plots.rsvd_view(report)
+
+
+def _one_blas_thread():
+    """Context limiting BLAS to one thread (threadpoolctl, installed with scikit-learn), if available."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1)
 
 
 def rsvd_update_function(M, rng=0):
@@ -188,8 +201,9 @@ def rsvd_explorer(M, k: int = 20, oversample: int = 10, power_iters: int = 1, rn
     """Sliders for the rank, the oversampling and the power iterations; redraws :func:`rsvd_view`.
 
     ``M`` is a grey-level image in [0, 1] (the reconstruction is drawn as one).
-    The update takes about 60 ms at the defaults for a 600 x 512 image on an
-    idle machine (``make bench`` measures it; budget 200 ms).
+    The update (compute, figure and PNG) takes about 150 ms at the defaults for
+    a 600 x 512 image on a busy 2-core machine (``make bench`` measures it;
+    budget 200 ms).
     """
     r = min(M.shape)
     update = rsvd_update_function(M, rng=rng)
@@ -206,7 +220,7 @@ def rsvd_explorer(M, k: int = 20, oversample: int = 10, power_iters: int = 1, rn
 ATTENTION_LENGTHS = (16, 32, 64, 128, 256)
 
 
-def attention_view(family: str = "sparse", L: int = 64, d: int = 8, max_iter: int = 200, rng=0):
+def attention_view(family: str = "sparse", L: int = 64, d: int = 3, max_iter: int = 200, rng=0):
     """Compute and draw one view of the attention explorer (also the page's static figure).
 
     Draws a target of ``family`` (parameters :data:`jl_lab.attention.DEFAULT_PARAMS`)
@@ -221,7 +235,7 @@ def attention_view(family: str = "sparse", L: int = 64, d: int = 8, max_iter: in
     return plots.attn_fit_view(P, fit.A, title)
 
 
-def attention_explorer(family: str = "sparse", L: int = 64, d: int = 8, rng=0) -> widgets.VBox:
+def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -> widgets.VBox:
     """Pick a target family, a length L and a head size d; redraws :func:`attention_view`.
 
     The update takes well under 200 ms at the defaults (L = 64) on an idle
