@@ -108,7 +108,7 @@ def build(out: Path, toc: Path | None = None, force: bool = False) -> int:
     cmd = [str(jb), "build", str(ROOT), "--path-output", str(out.parent), "-n", "-W", "--keep-going"]
     if toc is not None:
         cmd += ["--toc", str(toc)]
-    env = dict(os.environ, PYTHONHASHSEED="0", OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"))
+    env = dict(os.environ, PYTHONHASHSEED="0", OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
