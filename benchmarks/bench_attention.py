@@ -57,18 +57,7 @@ def main() -> None:
     best, med, d = timed(lambda: attention.min_head_size(P, 0.1, d_max=128, candidates=grid, rng=0), repeat=2)
     print(f"  min_head_size sparse L=512 (grid, cap 128): d = {d}, best {best:5.2f} s, median {med:5.2f} s")
 
-    # 4. the explorer's update at its default size (compute + redraw to PNG): budget 200 ms
-    def update():
-        fig = widgets.attention_view()
-        fig.savefig(io.BytesIO(), format="png")
-
-    update()  # warm up matplotlib
-    best, med, _ = timed(update, repeat=7)
-    verdict = "ok" if best < 0.2 else "OVER"
-    print(f"  explorer update (sparse, L=64, d=3) incl. PNG: best {1e3 * best:6.1f} ms, "
-          f"median {1e3 * med:6.1f} ms (budget 200 ms: {verdict})")
-    best, med, _ = timed(lambda: widgets.attention_view(), repeat=7)
-    print(f"  explorer update without the PNG render:       best {1e3 * best:6.1f} ms, median {1e3 * med:6.1f} ms")
+    # (the explorer's update is timed with the other explorers in bench_widgets.py)
 
     # 5. entropy: the exact root and h_n on a grid
     best, med, n = timed(lambda: entropy.entropy_dimension(1e5), repeat=5)

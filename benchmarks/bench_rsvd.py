@@ -15,7 +15,7 @@ default; 7, scikit-learn's ``n_iter="auto"`` for this k) it prints
   the machine's matrix-multiply speed reached: flops of the 2q + 2 products with M
   (4 (q + 1) m n l) divided by (time x measured GEMM throughput on the same shapes).
 
-Then the update time of the chapter's explorer at its default size (budget: 200 ms).
+The explorer's update time is measured with the others' in bench_widgets.py.
 """
 
 from __future__ import annotations
@@ -87,31 +87,6 @@ def compare(name: str, M, sigma_next: float | None = None, gemm: float | None = 
     return lines
 
 
-def explorer_update_time() -> tuple[float, float]:
-    """Best and median time (ms) of the explorer's update at its default values: compute, figure, PNG."""
-    import io
-    import statistics
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import cbook
-
-    from jl_lab import widgets
-
-    with cbook.get_sample_data("grace_hopper.jpg") as f:
-        img = plt.imread(f).mean(axis=2) / 255.0
-    update = widgets.rsvd_update_function(img)
-    update().savefig(io.BytesIO(), format="png")  # warm-up: fonts, caches
-    times = []
-    for _ in range(7):
-        t0 = time.perf_counter()
-        update().savefig(io.BytesIO(), format="png")
-        times.append(1e3 * (time.perf_counter() - t0))
-    return min(times), statistics.median(times)
-
-
 def main() -> None:
     print("randomized SVD: jl_lab.rsvd vs sklearn.utils.extmath.randomized_svd")
     print(f"k = {K}, oversampling {OVERSAMPLE}, single-threaded BLAS, best of {REPEATS}, errors over {SEEDS} seeds")
@@ -125,9 +100,6 @@ def main() -> None:
         del dense
         sparse = sp.random(20000, 5000, density=1e-3, format="csr", rng=np.random.default_rng(0))
         compare("sparse 20000x5000 d=1e-3", sparse)
-        best, med = explorer_update_time()
-        print(f"rsvd explorer update (compute + figure + PNG) at defaults: best {best:.0f} ms, median {med:.0f} ms"
-              " (budget 200 ms)")
 
 
 if __name__ == "__main__":

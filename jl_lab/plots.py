@@ -571,7 +571,8 @@ def cocluster_matrix(counts, row_labels, col_labels, vocab, n_top: int = 6, titl
     class pairs that follow each other more often than chance show as dense
     blocks.  Bottom: the ``n_top`` most frequent words of each row cluster
     ``C1, C2, ...`` and each column cluster ``D1, D2, ...``, in the order of
-    the axes.
+    the axes.  With ``n_top=0`` the word panel is left out (see
+    :func:`cocluster_words_table` for the same lists as an HTML table).
     """
     import scipy.sparse as sp
 
@@ -580,11 +581,16 @@ def cocluster_matrix(counts, row_labels, col_labels, vocab, n_top: int = 6, titl
     C = sp.csr_matrix(counts)
     ro, co, rb, cb = reorder(C, row_labels, col_labels)
     X = ppmi(C)[ro][:, co].toarray()
-    fig, (ax, axt) = figure(nrows=2, width=6.8, height=7.9, gridspec_kw={"height_ratios": [3.4, 0.8]})
-    # a fixed layout: the constrained layout engine would cost more than the rest of a redraw
-    fig.set_layout_engine("none")
-    ax.set_position((0.1, 0.26, 0.74, 0.72))
-    axt.set_position((0.1, 0.0, 0.88, 0.2))
+    if n_top == 0:
+        fig, ax = figure(width=6.0, height=5.4)
+        fig.set_layout_engine("none")
+        ax.set_position((0.12, 0.12, 0.72, 0.84))
+    else:
+        fig, (ax, axt) = figure(nrows=2, width=6.8, height=7.9, gridspec_kw={"height_ratios": [3.4, 0.8]})
+        # a fixed layout: the constrained layout engine would cost more than the rest of a redraw
+        fig.set_layout_engine("none")
+        ax.set_position((0.1, 0.26, 0.74, 0.72))
+        axt.set_position((0.1, 0.0, 0.88, 0.2))
     vmax = np.quantile(X[X > 0], 0.99) if np.any(X > 0) else 1.0
     im = ax.imshow(X, aspect="equal", cmap="magma_r", interpolation="nearest", vmin=0, vmax=vmax)
     for b in rb:
@@ -604,6 +610,10 @@ def cocluster_matrix(counts, row_labels, col_labels, vocab, n_top: int = 6, titl
     box = ax.get_position()
     cax = fig.add_axes((box.x1 + 0.02, box.y0 + 0.15 * box.height, 0.025, 0.7 * box.height))
     fig.colorbar(im, cax=cax, label="PPMI (nats)")
+    if n_top == 0:
+        if title:
+            fig.suptitle(title, fontsize=10)
+        return fig
     rw = np.asarray(C.sum(axis=1)).ravel()
     cw = np.asarray(C.sum(axis=0)).ravel()
     rows_top = cluster_top_words(row_labels, vocab, rw, n_top)
@@ -624,6 +634,28 @@ def cocluster_matrix(counts, row_labels, col_labels, vocab, n_top: int = 6, titl
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
+
+
+def cocluster_words_table(counts, row_labels, col_labels, vocab, n_top: int = 8):
+    """The ``n_top`` most frequent words of each row and column cluster, as an HTML table.
+
+    Clusters are ordered by weight as in :func:`cocluster_matrix` (``C1`` and
+    ``D1`` heaviest), so the labels match its axes.
+    """
+    import scipy.sparse as sp
+
+    from .cocluster import cluster_top_words
+
+    C = sp.csr_matrix(counts)
+    rows_top = cluster_top_words(row_labels, vocab, np.asarray(C.sum(axis=1)).ravel(), n_top)
+    cols_top = cluster_top_words(col_labels, vocab, np.asarray(C.sum(axis=0)).ravel(), n_top)
+    n = max(len(rows_top), len(cols_top))
+    body = []
+    for i in range(n):
+        left = " ".join(map(str, rows_top[i][1])) if i < len(rows_top) else ""
+        right = " ".join(map(str, cols_top[i][1])) if i < len(cols_top) else ""
+        body.append((f"C{i + 1}" if i < len(rows_top) else "", left, f"D{i + 1}" if i < len(cols_top) else "", right))
+    return table(["row cluster", "top first words", "column cluster", "top second words"], body)
 
 
 # ---- Chapter: random projection versus PCA ----
