@@ -40,7 +40,7 @@ import scipy.sparse as sp
 
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 from .projections import KINDS as RANDOM_KINDS
-from .projections import projection_matrix
+from .projections import fwht, projection_matrix
 
 __all__ = [
     "KINDS",
@@ -50,7 +50,6 @@ __all__ = [
     "fit_reducer",
     "pca",
     "pca_spectrum",
-    "fwht_kron",
     "knn_preservation",
     "spikiness",
     "ratio_variance",
@@ -91,51 +90,6 @@ def _nbytes(a) -> int:
     if sp.issparse(a):
         return int(a.data.nbytes + a.indices.nbytes + a.indptr.nbytes)
     return int(np.asarray(a).nbytes)
-
-
-def fwht_kron(X: np.ndarray) -> np.ndarray:
-    """Orthonormal Walsh-Hadamard transform of each row, as two small matrix products.
-
-    Parameters
-    ----------
-    X : ndarray of shape (N, D')
-        ``D'`` must be a power of two.
-
-    Returns
-    -------
-    ndarray of shape (N, D')
-        The same numbers as :func:`jl_lab.projections.fwht` (up to rounding).
-
-    Notes
-    -----
-    The Sylvester Hadamard matrix factors as a Kronecker product
-    :math:`H_{D'} = H_a \\otimes H_b` with :math:`ab = D'`, so reshaping each row
-    to an :math:`a \\times b` matrix :math:`M` gives :math:`H_{D'} x =
-    \\operatorname{vec}(H_a M H_b)`.  With :math:`a \\approx b \\approx \\sqrt{D'}`
-    this costs :math:`2 N D' \\sqrt{D'}` multiply-adds in two BLAS calls instead of
-    :math:`N D' \\log_2 D'` additions in :math:`\\log_2 D'` NumPy passes: more
-    arithmetic, but far less time in NumPy at the sizes of this book.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from jl_lab.projections import fwht
-    >>> X = np.random.default_rng(0).standard_normal((3, 64))
-    >>> bool(np.allclose(fwht_kron(X), fwht(X)))
-    True
-    """
-    X = check_array(X, "X", ndim=2)
-    n, d = X.shape
-    if d & (d - 1):
-        raise ValueError(f"X must have a power-of-two number of columns, got {d}")
-    k = d.bit_length() - 1
-    a = 1 << (k // 2)
-    b = d // a
-    Ha = scipy.linalg.hadamard(a).astype(np.float64)
-    Hb = scipy.linalg.hadamard(b).astype(np.float64)
-    M = X.reshape(n, a, b) @ Hb  # Sylvester Hadamard matrices are symmetric
-    M = np.matmul(Ha, M)
-    return M.reshape(n, d) / np.sqrt(d)
 
 
 # --------------------------------------------------------------------------- PCA
@@ -347,7 +301,7 @@ class Reducer:
             dp = _padded(self.n_features)
             padded = np.zeros((Xd.shape[0], dp))
             padded[:, : self.n_features] = Xd * a["signs"]
-            return fwht_kron(padded)[:, a["cols"]] * np.sqrt(dp / self.n_components)
+            return fwht(padded)[:, a["cols"]] * np.sqrt(dp / self.n_components)
         R = a["R"]
         Y = (R @ X.T).T if sp.issparse(R) else X @ R.T
         return Y.toarray() if sp.issparse(Y) else np.asarray(Y)

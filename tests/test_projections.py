@@ -62,10 +62,11 @@ def test_srht_unbiased_and_exact_at_full_dimension():
     assert abs(r.mean() - 1.0) < 4 * se
 
 
-def test_fwht_matches_scipy_hadamard_and_is_orthonormal():
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((3, 64))
-    H = scipy.linalg.hadamard(64) / 8.0
+@pytest.mark.parametrize("d", [1, 2, 8, 32, 64, 512])
+def test_fwht_matches_scipy_hadamard_and_is_orthonormal(d):
+    # odd and even log2(d): the two Kronecker factors differ or are equal
+    X = np.random.default_rng(d).standard_normal((3, d))
+    H = scipy.linalg.hadamard(d) / np.sqrt(d)
     np.testing.assert_allclose(P.fwht(X), X @ H.T, atol=1e-12)
     np.testing.assert_allclose(P.fwht(P.fwht(X)), X, atol=1e-12)  # H is symmetric and orthogonal
     with pytest.raises(ValueError, match="power-of-two"):

@@ -117,14 +117,6 @@ def test_very_sparse_density_is_one_over_sqrt_d():
     assert abs(nnz - n * D * p) <= 4 * np.sqrt(n * D * p * (1 - p))
 
 
-@pytest.mark.parametrize("d", [1, 2, 8, 32, 512])
-def test_fwht_kron_equals_hadamard(d):
-    X = np.random.default_rng(d).standard_normal((4, d))
-    expected = X @ scipy.linalg.hadamard(d).T / np.sqrt(d)
-    assert np.allclose(reducers.fwht_kron(X), expected)
-    assert np.allclose(reducers.fwht_kron(X), projections.fwht(X))
-
-
 # --------------------------------------------------------------------------- variance formula
 
 
@@ -307,8 +299,6 @@ def test_bad_input_is_rejected(lowrank):
         reducers.ratio_variance(np.zeros((2, 4)), 2)
     with pytest.raises(ValueError, match="kind"):
         reducers.ratio_variance(X, 2, "pca")
-    with pytest.raises(ValueError, match="power-of-two"):
-        reducers.fwht_kron(np.ones((2, 6)))
     with pytest.raises(TypeError, match="kinds"):
         reducers.sweep(X, [2], kinds="pca")
     with pytest.raises(ValueError, match="n_values"):
