@@ -6,6 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
+# One BLAS thread unless the caller says otherwise: on a 2-core machine, multi-threaded OpenBLAS
+# next to other work slowed pages down several-fold (jl_lemma 60 s with two threads, 11 s with one).
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= $(OMP_NUM_THREADS)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv book test unit serve lab page clean
