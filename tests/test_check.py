@@ -1,0 +1,462 @@
+"""Tests of jl_lab.check and of the exercise convention of the pages.
+
+For every checkable exercise the right answer, computed here a second way (a closed form against
+jl_lab's search, scikit-learn against jl_lab, a different root finder or search path), passes; a
+clearly wrong one and answers of the wrong type or shape give "not yet" without an exception and
+without showing the expected value.  The pages are checked against the convention the student
+edition relies on: every registered label is an exercise whose text says how to check it, every
+exercise is followed directly by its hidden solution, and cells tagged ``solution`` feed nothing
+but the solutions.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from scipy import optimize, special
+from scipy.spatial.distance import pdist
+
+from jl_lab import attention, check as chk, cocluster, corpus, entropy, rsvd
+from jl_lab.check import EXERCISES, CheckResult, available, check
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+
+
+# --------------------------------------------------------------------------- answers, a second way
+
+
+def _jl_lemma_ex_2():
+    # the chi-square tails as regularized incomplete gamma functions, n scanned one by one
+    N, eps = 100, 0.3
+    for n in range(1, 5000):
+        a = n / 2
+        tail = special.gammaincc(a, n * (1 + eps) / 2) + special.gammainc(a, n * (1 - eps) / 2)
+        if math.comb(N, 2) * tail <= 1:
+            return n
+    raise AssertionError("no n found")
+
+
+def _rp_vs_pca_ex_2():
+    # scikit-learn's PCA and SciPy's pdist instead of jl_lab.reducers and jl_lab.projections
+    from sklearn.datasets import load_digits
+    from sklearn.decomposition import PCA
+
+    X = load_digits().data
+    dx = pdist(X, "sqeuclidean")
+    out = []
+    for n in (16, 32):
+        r = pdist(PCA(n, svd_solver="full").fit_transform(X), "sqeuclidean") / dx
+        out.append((r.max() - r.min()) / (r.max() + r.min()))
+    return tuple(out)
+
+
+def _lsh_ex_2():
+    # the closed form L = ceil(log 0.1 / log(1 - p^b)) instead of counting tables up
+    p = 5 / 6
+    return tuple(math.ceil(math.log(0.1) / math.log(1 - p**b)) for b in (8, 12, 16))
+
+
+def _rsvd_ex_2():
+    # flat spectrum: the bound is B^(1/(2q+1)) with a bracket B that does not depend on q
+    k, n = 20, 1000
+    out = []
+    for p in (5, 10, 20):
+        B = 1 + math.sqrt(k / (p - 1)) + math.e * math.sqrt(k + p) / p * math.sqrt(n - k)
+        out.append(max(0, math.ceil((math.log(B) / math.log(1.5) - 1) / 2)))
+    return tuple(out)
+
+
+def _rsvd_ex_3():
+    # the same seeded M and Q, the norm from SciPy's singular values of the residual
+    from scipy.linalg import svdvals
+
+    s = 1.0 / np.arange(1, 121)
+    M = rsvd.matrix_with_spectrum(300, 120, s, rng=20)
+    Q = rsvd.range_finder(M.T, 30, power_iters=2, rng=23)
+    ratio = svdvals(M - (M @ Q) @ Q.T)[0] * 31
+    assert ratio >= 1 - 1e-9, "no rank-30 approximation beats sigma_31 (Eckart-Young)"
+    return ratio
+
+
+def _cocluster_ex_4():
+    # plain Counters over the token list instead of jl_lab.cocluster.bigram_counts
+    out = []
+    for name in ("python-docs", "sklearn-docs"):
+        tokens = corpus.load_corpus(name)
+        vocab = {w for w, _ in Counter(tokens).most_common(1000)}
+        pairs = Counter((a, b) for a, b in zip(tokens, tokens[1:]) if a in vocab and b in vocab)
+        total = sum(pairs.values())
+        out.append(sum(c for _, c in pairs.most_common(10)) / total)
+    return tuple(out)
+
+
+def _dimension_formula_ex_1():
+    # the closed form of the solution (cos theta uniform on [-1, 1] for n = 3)
+    return math.log(math.sinh(3) / 3) - 3 * (1 / math.tanh(3) - 1 / 3)
+
+
+def _dimension_formula_ex_2():
+    # numerical maximisation of s t + log(1 - t^2)/2 instead of the root of s t^2 + t - s = 0
+    def coefficient(s):
+        res = optimize.minimize_scalar(lambda t: -(s * t + 0.5 * np.log1p(-t * t)), bounds=(0, 1 - 1e-12),
+                                       method="bounded", options={"xatol": 1e-12})
+        return 2 / abs(0.5 * np.log1p(-res.x**2))
+
+    assert coefficient(1.0) == pytest.approx(entropy.formula_coefficient(), rel=1e-6)
+    return coefficient(0.5), coefficient(2.0)
+
+
+def _dimension_formula_ex_3():
+    # h_n from the von Mises-Fisher closed form (Bessel functions) instead of the quadrature
+    N = 1000
+    roots = []
+    for m in (100, 1):
+        roots.append(optimize.brentq(
+            lambda n: 2 * np.log(N) + entropy.entropy_correction(n, method="bessel") - np.log(m), 2, 500))
+    assert roots[1] == pytest.approx(entropy.entropy_dimension(N), rel=1e-6)
+    return tuple(roots)
+
+
+def _attention_ex_2():
+    # every beta of the grid, the worst-row TV in closed form from the key Gram matrix: with the
+    # query beta k_s the weights are e^{beta <k_s, k_j>}, so TV_i = 1 - 1/(1 + sum_{j != s} e^{beta(g_sj - 1)})
+    P = attention.sparse_target(512, k=1, rng=0)
+    support = P.argmax(axis=1)
+    betas = np.arange(1.0, 200.0, 1.0)
+    out = []
+    for d in (16, 32, 64):
+        _, K = attention.jl_construction(P, d, 1.0, rng=0)
+        G = (K @ K.T)[support]  # row i: <k_s(i), k_j>
+        G[np.arange(len(support)), support] = -np.inf  # leave out the support itself
+        tv = np.array([(1 - 1 / (1 + np.exp(b * (G - 1)).sum(axis=1))).max() for b in betas])
+        ok = np.flatnonzero(tv <= 0.1)
+        out.append(int(betas[ok[0]]) if ok.size else None)
+    return tuple(out)
+
+
+def _attention_ex_3():
+    # min_head_size by another search path (galloping from a guess); the per-d verdicts are seeded
+    return tuple(
+        attention.min_head_size(attention.dirichlet_target(64, alpha=a, rng=0), 0.1, rng=0, guess=4)
+        for a in (0.1, 1.0, 10.0)
+    )
+
+
+SECOND_WAY = {
+    "jl_lemma-ex-2": _jl_lemma_ex_2,
+    "rp_vs_pca-ex-2": _rp_vs_pca_ex_2,
+    "lsh-ex-2": _lsh_ex_2,
+    "rsvd-ex-2": _rsvd_ex_2,
+    "rsvd-ex-3": _rsvd_ex_3,
+    "cocluster-ex-4": _cocluster_ex_4,
+    "dimension_formula-ex-1": _dimension_formula_ex_1,
+    "dimension_formula-ex-2": _dimension_formula_ex_2,
+    "dimension_formula-ex-3": _dimension_formula_ex_3,
+    "attention-ex-2": _attention_ex_2,
+    "attention-ex-3": _attention_ex_3,
+}
+
+
+@pytest.fixture(scope="module")
+def right_answers():
+    """label -> the right answer, each computed the second way (once per module)."""
+    cache = {}
+
+    def get(label):
+        if label not in cache:
+            cache[label] = SECOND_WAY[label]()
+        return cache[label]
+
+    return get
+
+
+def _as_tuple(answer) -> tuple:
+    return tuple(answer) if isinstance(answer, (tuple, list)) else (answer,)
+
+
+def _wrong(label, answer):
+    """A clearly wrong answer of the right shape: every number moved far (a None made a number)."""
+    ex = EXERCISES[label]
+    moved = []
+    for v in _as_tuple(answer):
+        if v is None:
+            moved.append(50)
+        elif ex.integer:
+            moved.append(int(v) + 7)
+        else:
+            moved.append(float(v) * 1.5)
+    return tuple(moved) if ex.parts else moved[0]
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+def test_every_label_has_a_second_way():
+    assert set(SECOND_WAY) == set(available())
+
+
+def test_available_lists_the_registry_in_book_order():
+    labels = available()
+    assert labels == list(EXERCISES) and len(labels) == len(set(labels))
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [c["file"].removeprefix("book/") for c in toc["parts"][0]["chapters"]]
+    order = [chapters.index(label.split("-ex-")[0]) for label in labels]
+    assert order == sorted(order)
+
+
+def test_every_chapter_has_a_checkable_exercise():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [c["file"].removeprefix("book/") for c in toc["parts"][0]["chapters"]]
+    pages = {label.split("-ex-")[0] for label in available()}
+    assert not set(chapters) - pages, f"chapters without a checkable exercise: {set(chapters) - pages}"
+
+
+def test_registry_entries_are_complete():
+    for label, ex in EXERCISES.items():
+        assert ex.label == label
+        assert re.fullmatch(r"[a-z_]+-ex-\d+", label)
+        assert ex.expects and ex.hint and callable(ex.compute)
+        assert 0 < ex.rtol < 0.01
+
+
+# --------------------------------------------------------------------------- right, wrong, malformed
+
+
+@pytest.mark.parametrize("label", list(SECOND_WAY))
+def test_right_answer_computed_a_second_way_passes(label, right_answers):
+    answer = right_answers(label)
+    result = check(label, answer)
+    assert isinstance(result, CheckResult)
+    assert result, f"{label}: {result!r}"
+    assert result.verdict == "correct" and "correct" in repr(result) and "correct" in result._repr_html_()
+
+
+@pytest.mark.parametrize("label", list(SECOND_WAY))
+def test_right_answer_passes_in_other_containers(label, right_answers):
+    answer = _as_tuple(right_answers(label))
+    if EXERCISES[label].parts:
+        assert check(label, list(answer))
+        if None not in answer:
+            assert check(label, np.array(answer))
+    else:
+        assert check(label, np.float64(answer[0]))
+        assert check(label, np.array(answer[0]))
+
+
+@pytest.mark.parametrize("label", list(SECOND_WAY))
+def test_clearly_wrong_answer_fails_without_showing_the_answer(label, right_answers):
+    answer = right_answers(label)
+    result = check(label, _wrong(label, answer))
+    assert not result and result.verdict == "not yet"
+    assert "not yet" in repr(result) + result._repr_html_() and result.hint in repr(result)
+    # what the result adds to the fixed texts (expects, hint, names of the parts) must not hold the answer
+    text = " ".join(result.problems)
+    for name in EXERCISES[label].parts:
+        text = text.replace(name, "")
+    for v in _as_tuple(answer):
+        if v is None:
+            continue
+        shown = {f"{v:.3g}", f"{v:.4g}", f"{v:.6g}", repr(v)} if not EXERCISES[label].integer else {str(int(v))}
+        for s in shown:
+            assert not re.search(rf"(?<![\d.]){re.escape(s)}(?![\d])", text), f"{label}: {s} shown in {text!r}"
+
+
+@pytest.mark.parametrize("label", list(SECOND_WAY))
+def test_slightly_wrong_answer_fails(label, right_answers):
+    ex = EXERCISES[label]
+    values = _as_tuple(right_answers(label))
+    i = next(j for j, v in enumerate(values) if v is not None)
+    v = values[i]
+    moved = list(values)
+    moved[i] = int(v) + 1 if ex.integer else v * (1 + 3 * ex.rtol)
+    result = check(label, tuple(moved) if ex.parts else moved[0])
+    assert not result
+    assert len(result.problems) == 1
+    assert ("off by one" if ex.integer else "close") in result.problems[0]
+
+
+@pytest.mark.parametrize("label", list(SECOND_WAY))
+@pytest.mark.parametrize(
+    "bad",
+    ["forty-two", None, {"a": 1}, True, [1.0] * 7, float("nan"), np.zeros((2, 2, 2)), object()],
+    ids=["str", "None", "dict", "bool", "too-long", "nan", "3d-array", "object"],
+)
+def test_wrong_type_or_shape_is_not_yet_with_what_is_expected(label, bad):
+    result = check(label, bad)
+    assert not result and result.problems
+    assert result.expects in repr(result)
+    assert isinstance(result._repr_html_(), str)
+
+
+def test_non_integer_for_an_integer_answer_says_so():
+    result = check("lsh-ex-2", (9.5, 20, 42))
+    assert not result and "an integer is expected" in result.problems[0]
+
+
+def test_none_is_accepted_only_where_no_value_exists(right_answers):
+    answer = right_answers("attention-ex-2")
+    assert None in answer
+    assert check("attention-ex-2", tuple(float("nan") if v is None else v for v in answer))
+    numbers = [i for i, v in enumerate(answer) if v is not None]
+    with_none = list(answer)
+    with_none[numbers[0]] = None
+    result = check("attention-ex-2", tuple(with_none))
+    assert not result and "not None" in result.problems[0]
+    assert not check("rsvd-ex-3", None)
+
+
+def test_wrong_sign_is_named():
+    result = check("dimension_formula-ex-1", -_dimension_formula_ex_1())
+    assert not result and "wrong sign" in result.problems[0]
+
+
+def test_unknown_label_raises_and_lists_the_labels():
+    with pytest.raises(ValueError, match="label") as info:
+        check("lsh-ex-99", 1)
+    for label in available():
+        assert label in str(info.value)
+    with pytest.raises(TypeError, match="label"):
+        check(2, 1)
+
+
+def test_result_is_not_printed(capsys):
+    check("lsh-ex-2", (1, 2, 3))
+    assert capsys.readouterr() == ("", "")
+
+
+def test_html_escapes_the_student_input():
+    result = check("rsvd-ex-3", "<script>alert(1)</script>")
+    assert "<script>" not in result._repr_html_()
+
+
+def test_expected_answers_are_not_typed_into_the_module(right_answers):
+    source = Path(chk.__file__).read_text()
+    for label in available():
+        for v in _as_tuple(right_answers(label)):
+            if v is None or (EXERCISES[label].integer and abs(v) < 100):
+                continue  # small integers occur as parameters (grids, seeds); nothing to learn from them
+            for s in {f"{v:.3g}", f"{v:.4g}", f"{v:.6g}"}:
+                assert not re.search(rf"(?<![\d.]){re.escape(s)}(?![\d])", source), f"{label}: {s} in check.py"
+
+
+# --------------------------------------------------------------------------- the pages follow the convention
+
+DIRECTIVE = re.compile(
+    r"^(?P<fence>`{3,4})\{(?P<kind>exercise|solution)\}(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
+    re.M | re.S,
+)
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(?P<body>.*?)^```[ \t]*$", re.M | re.S)
+
+
+def chapters() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [c["file"].removeprefix("book/") for c in toc["parts"][0]["chapters"]]
+
+
+def directives(page: str) -> list[dict]:
+    text = (BOOK / f"{page}.md").read_text()
+    out = []
+    for m in DIRECTIVE.finditer(text):
+        label = m["arg"].strip()
+        if m["kind"] == "exercise":
+            lab = re.search(r"^:label:\s*(\S+)", m["body"], re.M)
+            label = lab.group(1) if lab else ""
+        out.append({"kind": m["kind"], "label": label, "body": m["body"], "span": m.span()})
+    return out
+
+
+@pytest.mark.parametrize("page", chapters())
+def test_exercises_are_each_followed_by_a_hidden_solution(page):
+    text = (BOOK / f"{page}.md").read_text()
+    ds = directives(page)
+    exercises = [d for d in ds if d["kind"] == "exercise"]
+    assert len(exercises) >= 3, f"{page}: {len(exercises)} exercises"
+    for i, d in enumerate(ds):
+        if d["kind"] != "exercise":
+            continue
+        assert re.fullmatch(rf"{re.escape(page)}-ex-\d+", d["label"]), f"{page}: label {d['label']!r}"
+        assert i + 1 < len(ds) and ds[i + 1]["kind"] == "solution", f"{d['label']}: no solution after it"
+        sol = ds[i + 1]
+        assert sol["label"] == d["label"], f"{d['label']}: followed by the solution of {sol['label']}"
+        assert not text[d["span"][1]:sol["span"][0]].strip(), f"{d['label']}: text between exercise and solution"
+        assert re.search(r"^:class:\s*dropdown\s*$", sol["body"], re.M), f"{d['label']}: solution not hidden"
+    assert len([d for d in ds if d["kind"] == "solution"]) == len(exercises)
+
+
+def test_every_registered_label_is_an_exercise_that_says_how_to_check_it():
+    found = {d["label"]: d for page in chapters() for d in directives(page) if d["kind"] == "exercise"}
+    for label in available():
+        assert label in found, f"{label} is not an exercise label in book/*.md"
+        body = " ".join(found[label]["body"].split())
+        assert f'check("{label}", answer)' in body, f"{label}: the exercise does not show its check call"
+        assert "from jl_lab.check import check" in body
+        assert "Here `answer` is" in body, f"{label}: the exercise does not say what answer is"
+        # the check sentence ends the exercise
+        assert body.rstrip().endswith("(`from jl_lab.check import check`)."), label
+
+
+def test_no_exercise_mentions_a_check_that_does_not_exist():
+    for page in chapters():
+        for d in directives(page):
+            for label in re.findall(r'check\("([^"]+)"', d["body"]):
+                assert label in EXERCISES, f"{page}: check({label!r}) is not registered"
+                assert label == d["label"], f"{page}: {d['label']} shows the check of {label}"
+
+
+def _tags(cell: str) -> list[str]:
+    m = re.search(r"^:tags:\s*\[(.*?)\]", cell, re.M)
+    return [t.strip() for t in m.group(1).split(",")] if m else []
+
+
+def _assigned(code: str) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+    return names
+
+
+def _loaded(code: str) -> set[str]:
+    return {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _source(cell: str) -> str:
+    return "\n".join(line for line in cell.splitlines() if not line.startswith(":"))
+
+
+@pytest.mark.parametrize("page", chapters())
+def test_solution_cells_feed_only_the_solutions(page):
+    text = (BOOK / f"{page}.md").read_text()
+    cells = list(CODE_CELL.finditer(text))
+    for m in cells:
+        if "hidden solution" in m["body"]:
+            assert "solution" in _tags(m["body"]), f"{page}: a cell for the solutions lacks the tag 'solution'"
+    solution_spans = [d["span"] for d in directives(page) if d["kind"] == "solution"]
+    outside = text
+    for a, b in sorted(solution_spans + [m.span() for m in cells if "solution" in _tags(m["body"])], reverse=True):
+        outside = outside[:a] + outside[b:]
+    solution_names, main_names = set(), set()
+    for m in cells:
+        code = _source(m["body"])
+        if "solution" in _tags(m["body"]):
+            for pattern in re.findall(r"""glue\(\s*f?["']([^"']+)["']""", code):
+                key = re.sub(r"\\\{[^}]*\\\}", r"[^`:]+", re.escape(pattern))
+                used = re.findall(rf"\{{glue:\w+\}}`({key})(?::[^`]*)?`", outside)
+                assert not used, f"{page}: glue keys {used} of a solution cell are used outside the solutions"
+            solution_names |= _assigned(code) - main_names
+        else:
+            leaked = (_loaded(code) & solution_names) - _assigned(code)
+            assert not leaked, f"{page}: a cell outside the solutions uses {leaked} from a solution cell"
+            main_names |= _assigned(code)
