@@ -12,16 +12,18 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= $(OMP_NUM_THREADS)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test unit serve lab page clean
+.PHONY: help venv book test unit serve lab page clean student
 
 help:
-	@echo "make book    execute and build the whole book into _build/html"
+	@echo "make book    execute and build the whole book into _build/html (with notebooks/ and the JupyterLite site lite/)"
 	@echo "make test    unit tests + a full book build with its checks"
 	@echo "make unit    unit tests only (fast)"
-	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT)"
+	@echo "make browser the browser test only: the built site offline in headless Chromium"
+	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT) (JupyterLite: /lite/lab/index.html)"
 	@echo "make lab     open the pages as notebooks in JupyterLab (jupytext)"
 	@echo "make page PAGE=name   build book/intro.md + book/name.md only (for authors)"
 	@echo "make bench   run the benchmarks in benchmarks/ (timings and ratios)"
+	@echo "make student  student edition (no solutions): site, notebooks, _build/student/jl-lab-student.zip"
 	@echo "make clean   remove _build (keeps .venv)"
 
 venv: $(STAMP)
@@ -45,6 +47,10 @@ test: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not book"
 
+.PHONY: browser
+browser: $(STAMP)
+	$(BIN)/python -m pytest tests/test_browser.py
+
 serve:
 	@test -f _build/html/index.html || { echo "no _build/html yet: run make book first"; exit 2; }
 	@echo "Serving the book at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
@@ -52,6 +58,9 @@ serve:
 
 lab: $(STAMP)
 	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/tools/lab-settings $(BIN)/jupyter lab --notebook-dir=book
+
+student: $(STAMP)
+	$(BIN)/python tools/student.py
 
 clean:
 	rm -rf _build

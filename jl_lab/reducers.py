@@ -55,6 +55,7 @@ __all__ = [
     "ratio_variance",
     "variance_check",
     "sweep",
+    "pair_ratio_sweep",
     "random_pair_differences",
     "dimension_to_reach",
 ]
@@ -800,3 +801,92 @@ def dimension_to_reach(table: np.ndarray, kind: str, field: str, level: float) -
         return float(n[0])
     t = (target - v[i - 1]) / (v[i] - v[i - 1])
     return float(2 ** (np.log2(n[i - 1]) + t * (np.log2(n[i]) - np.log2(n[i - 1]))))
+
+
+# --------------------------------------------------------------------------- frames of the static slider
+
+
+def pair_ratio_sweep(X, n_values, kinds=("gaussian", "pca"), n_pairs: int = 2000, k: int = 10, rng=None) -> dict:
+    """Distance ratios of random pairs and the share of nearest neighbours kept, for each kind and ``n``.
+
+    The numbers behind one frame per target dimension of the chapter's frame
+    slider: for each kind and each ``n``, the ratio
+    :math:`r = \\|y_a - y_b\\|^2 / \\|x_a - x_b\\|^2` of ``n_pairs`` random
+    pairs (the same pairs for every map), and the share of each point's ``k``
+    nearest neighbours that the map keeps (as the ``knn`` field of :func:`sweep`).
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D) or scipy.sparse matrix
+        Points without duplicate rows.
+    n_values : sequence of int
+        Target dimensions (sorted and deduplicated), each valid for every kind
+        (at most ``min(N, D)`` with ``"pca"``).
+    kinds : sequence of str
+        Reducers among :data:`KINDS`.
+    n_pairs : int
+        Number of random pairs ``a != b`` whose ratios are returned.
+    k : int
+        Number of neighbours, ``1 <= k <= N - 1``.
+    rng : None, int or numpy.random.Generator
+        Draws the maps first, exactly as :func:`sweep` does with the same
+        ``rng`` and ``kinds`` (one map per kind at the largest ``n``, truncated
+        for the smaller ones), then the pairs.
+
+    Returns
+    -------
+    dict
+        ``n`` (ndarray of the dimensions), ``before`` (squared distances of
+        the pairs, shape ``(n_pairs,)``), ``ratio`` (kind -> array of shape
+        ``(len(n), n_pairs)``) and ``knn`` (kind -> array of shape ``(len(n),)``).
+
+    Notes
+    -----
+    The random kinds are unbiased, :math:`\\mathbb E\\, r = 1`, with a spread
+    that falls like :math:`1/\\sqrt n`; PCA is an orthogonal projection, so
+    :math:`r \\le 1` for every pair, with equality at ``n = D``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).standard_normal((50, 8))
+    >>> out = pair_ratio_sweep(X, [2, 8], n_pairs=100, k=5, rng=0)
+    >>> bool(np.all(out["ratio"]["pca"] <= 1 + 1e-12)), bool(np.allclose(out["ratio"]["pca"][1], 1.0))
+    (True, True)
+    >>> float(out["knn"]["pca"][1])
+    1.0
+    """
+    X = check_array(X, "X", ndim=2, accept_sparse=True, min_rows=3)
+    N = X.shape[0]
+    n_values = np.unique(_check_n_values(n_values))
+    if isinstance(kinds, str):
+        raise TypeError("kinds must be a sequence of kind names, not a single string")
+    kinds = [check_choice(kd, "kinds", KINDS) for kd in kinds]
+    m = check_int(n_pairs, "n_pairs", 1)
+    k = check_int(k, "k", 1, N - 1)
+    gen = check_rng(rng)
+    fits = {kind: fit_reducer(X, int(n_values[-1]), kind, rng=gen) for kind in kinds}
+    a = gen.integers(0, N, size=m)
+    b = (a + gen.integers(1, N, size=m)) % N
+
+    Xc = _centre(X)
+    d2x = _sqdist_rows(Xc, _sq_norms(Xc), slice(0, N))
+    scale = d2x.max()
+    diag = np.arange(N)
+    d2x[diag, diag] = np.inf
+    if d2x.min() <= 1e-12 * scale:
+        raise ValueError("X must not contain duplicate rows (a zero distance has no distortion ratio)")
+    before = d2x[a, b]
+    radius = np.partition(d2x, k - 1, axis=1)[:, k - 1]
+    ratio = {kind: np.empty((n_values.size, m)) for kind in kinds}
+    knn = {kind: np.empty(n_values.size) for kind in kinds}
+    for kind in kinds:
+        for i, n in enumerate(n_values):
+            Y = fits[kind].truncate(int(n)).transform(X)
+            Y = Y - Y.mean(axis=0)
+            ratio[kind][i] = np.sum((Y[a] - Y[b]) ** 2, axis=1) / before
+            d2y = _sqdist_rows(Y, _sq_norms(Y), slice(0, N))
+            d2y[diag, diag] = np.inf
+            nn_y = np.argpartition(d2y, k - 1, axis=1)[:, :k]
+            knn[kind][i] = np.mean(d2x[diag[:, None], nn_y] <= radius[:, None])
+    return {"n": n_values, "before": before, "ratio": ratio, "knn": knn}

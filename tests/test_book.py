@@ -5,14 +5,13 @@ from Jupyter Book's exit code, which has been 0 on failed execution), on a page
 of the table of contents with code cells but no executed output, on an image
 without alt text, and on execution times over the budgets (read from the
 execution cache, where MyST-NB records how long each notebook ran).
+The session fixture ``build`` that builds the book lives in tests/conftest.py.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -47,15 +46,6 @@ def toc_files() -> list[str]:
 
 def has_code_cells(page: str) -> bool:
     return "```{code-cell}" in (ROOT / f"{page}.md").read_text()
-
-
-@pytest.fixture(scope="session")
-def build():
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "build_book.py")], cwd=ROOT, capture_output=True, text=True
-    )
-    log = (BUILD / "build.log").read_text() if (BUILD / "build.log").exists() else ""
-    return proc, log
 
 
 def test_build_has_no_warning_and_no_cell_error(build):

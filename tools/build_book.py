@@ -41,31 +41,76 @@ IGNORED = re.compile(r"^\[IPKernelApp\] WARNING \| Kernel is running over TCP wi
 # Assets the site serves itself, so that a reader needs no network: fetched from the npm registry at
 # build time (pinned), unpacked under _vendor/ (git-ignored, never committed as copies), which Sphinx
 # copies to the site's root (html_extra_path).  Not under _static/: Jupyter Book adds a <script> tag for
-# every .js file found there.
-MATHJAX = "mathjax@3.2.2"
+# every .js file found there.  _config.yml points at them: mathjax_path (every page with math) and
+# nb_ipywidgets_js (only pages that embed widget state: require.js, then the widget manager, whose
+# fonts and icons are loaded relative to its own script).
+#   folder under _vendor/: (npm package@version, folder inside the package, files left out)
+VENDOR_PACKAGES = {
+    "mathjax": ("mathjax@3.2.2", "es5", ()),
+    "requirejs": ("requirejs@2.3.8", "", ("bin/*", "README.md", "package.json")),
+    "jupyter-widgets": ("@jupyter-widgets/html-manager@1.0.15", "dist", ("*.map", "embed.js", "libembed-amd.js")),
+}
+MATHJAX = VENDOR_PACKAGES["mathjax"][0]
 VENDOR = ROOT / "_vendor"
+# Loaded between require.js and embed-amd.js (nb_ipywidgets_js in _config.yml).  The widget manager
+# computes where its fonts are from its AMD module name (a path under the page, where nothing is), and
+# typesets labels with MathJax 2's API (MathJax.Hub.Queue), which MathJax 3 does not have.
+WIDGETS_SETUP_JS = """\
+// Written by tools/build_book.py: set up the Jupyter widget manager (embed-amd.js, next) offline.
+(function () {
+  var here = document.currentScript.src.replace(/[?#].*$/, "").replace(/[^/]*$/, "");
+  window.__jupyter_widgets_assets_path__ = here;  // fonts and icons lie beside embed-amd.js
+  window.requirejs.config({paths: {"@jupyter-widgets/html-manager/dist": here.replace(/\\/$/, "")}});
+  window.addEventListener("load", function () {
+    var mj = window.MathJax;
+    if (mj && mj.startup && !mj.Hub) {
+      mj.Hub = {Queue: function (command) {
+        var element = command[2];
+        mj.startup.promise = mj.startup.promise.then(function () { return mj.typesetPromise([element]); });
+      }};
+    }
+  });
+})();
+"""
 
 
 def ensure_vendor_assets() -> None:
-    """Unpack MathJax's es5 bundle (script and fonts) into _vendor/mathjax if it is missing."""
-    target = VENDOR / "mathjax"
-    if (target / "tex-chtml.js").exists():
-        return
+    """Unpack each pinned npm package of VENDOR_PACKAGES into _vendor/<folder> unless it is there already.
+
+    A folder is fetched again when its pin changes (the spec is kept in ``<folder>/.npm-spec``).
+    """
+    import fnmatch
     import tarfile
     import tempfile
 
-    if shutil.which("npm") is None:
-        raise SystemExit("npm is needed once to fetch MathJax for offline math (install Node.js and npm)")
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["npm", "pack", MATHJAX, "--silent"], cwd=tmp, check=True, capture_output=True)
-        (tgz,) = Path(tmp).glob("mathjax-*.tgz")
-        with tarfile.open(tgz) as tar:
-            members = [m for m in tar.getmembers() if m.name.startswith("package/es5/")]
-            for m in members:
-                m.name = m.name.removeprefix("package/es5/")
-            tar.extractall(Path(tmp) / "es5", members=members, filter="data")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(Path(tmp) / "es5", target)
+    for folder, (spec, subdir, left_out) in VENDOR_PACKAGES.items():
+        target = VENDOR / folder
+        stamp = target / ".npm-spec"
+        if stamp.exists() and stamp.read_text() == spec:
+            continue
+        if shutil.which("npm") is None:
+            raise SystemExit(f"npm is needed once to fetch {spec} for the offline site (install Node.js and npm)")
+        prefix = "package/" + (subdir + "/" if subdir else "")
+        with tempfile.TemporaryDirectory() as tmp:
+            proc = subprocess.run(["npm", "pack", spec, "--silent"], cwd=tmp, capture_output=True, text=True)
+            tgzs = list(Path(tmp).glob("*.tgz"))
+            if proc.returncode or len(tgzs) != 1:
+                raise SystemExit(f"npm pack {spec} failed:\n{proc.stderr[-2000:]}")
+            with tarfile.open(tgzs[0]) as tar:
+                members = []
+                for m in tar.getmembers():
+                    name = m.name.removeprefix(prefix)
+                    if m.name.startswith(prefix) and not any(fnmatch.fnmatch(name, p) for p in left_out):
+                        m.name = name
+                        members.append(m)
+                tar.extractall(Path(tmp) / "out", members=members, filter="data")
+            (Path(tmp) / "out" / ".npm-spec").write_text(spec)
+            shutil.rmtree(target, ignore_errors=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(Path(tmp) / "out", target)
+    setup_js = VENDOR / "jupyter-widgets" / "setup.js"
+    if not setup_js.exists() or setup_js.read_text() != WIDGETS_SETUP_JS:
+        setup_js.write_text(WIDGETS_SETUP_JS)
 
 
 def source_hash() -> str:
@@ -92,7 +137,8 @@ def prepare_page_tree(page: str) -> Path:
     return toc
 
 
-def build(out: Path, toc: Path | None = None, force: bool = False) -> int:
+def build(out: Path, toc: Path | None = None, force: bool = False, src: Path = ROOT) -> int:
+    """Build the book whose _config.yml and _toc.yml are in ``src`` (default: this repository) into ``out``."""
     ensure_vendor_assets()
     out.mkdir(parents=True, exist_ok=True)
     stamp = out / ".jl_lab_hash"
@@ -105,7 +151,7 @@ def build(out: Path, toc: Path | None = None, force: bool = False) -> int:
         shutil.rmtree(out / "jupyter_execute", ignore_errors=True)
     jb = Path(sys.executable).parent / "jupyter-book"
     # jupyter-book writes into <path-output>/_build, so out must be named _build
-    cmd = [str(jb), "build", str(ROOT), "--path-output", str(out.parent), "-n", "-W", "--keep-going"]
+    cmd = [str(jb), "build", str(src), "--path-output", str(out.parent), "-n", "-W", "--keep-going"]
     if toc is not None:
         cmd += ["--toc", str(toc)]
     env = dict(os.environ, PYTHONHASHSEED="0", OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
@@ -123,6 +169,11 @@ def build(out: Path, toc: Path | None = None, force: bool = False) -> int:
         sys.stdout.write("\nProblems found in the build log:\n" + "\n".join(bad[:40]) + "\n")
     status = proc.returncode or (1 if bad else 0)
     index = out / "html" / "index.html"
+    if status == 0:
+        # executed notebooks into html/notebooks/, and (whole book only) the JupyterLite site html/lite/
+        import notebooks  # tools/notebooks.py
+
+        status = notebooks.post_build(out, src, lite=toc is None)
     if status == 0:
         print(f"Built in {wall:.0f} s. Open file://{index}  (or run: make serve)")
     else:

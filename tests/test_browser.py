@@ -1,0 +1,265 @@
+"""The browser test: every page of the built book, read offline in headless Chromium.
+
+The site (``_build/html``) is served on 127.0.0.1 and opened in Chromium with every request outside
+localhost aborted (fixtures in tests/conftest.py).  For each page of _toc.yml: no console error, no
+failed request, no outside request at all, every formula typeset by MathJax (no raw TeX left), every
+image loaded; a full-page screenshot goes to ``_build/screenshots/<page>.png``.  Each chapter also
+has a static frame slider (a ``div.jl-frames`` holding ``img.jl-frames-img`` and
+``input.jl-frames-slider[type=range]``) that must change the picture when moved, and in the theme's
+dark mode every figure must still sit on a light background (one dark screenshot is saved).  Each
+page is loaded once; all its problems are reported together.  Finally a tiny book whose page embeds real widget state (an executed
+``ipywidgets.IntSlider``) is built with the book's own _config.yml and must render its widget offline:
+require.js and the widget manager come from the site, not from a CDN.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from test_book import toc_files
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+PAGES = toc_files()
+
+pytestmark = pytest.mark.book
+
+
+def chapters() -> list[str]:
+    """The pages of the "Chapters" part of _toc.yml."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    for part in toc.get("parts", []):
+        if part.get("caption") == "Chapters":
+            return [c["file"] for c in part["chapters"]]
+    return []
+
+
+# What the page looks like once its scripts ran: MathJax's first typesetting finished, every image
+# loaded or failed (lazy images are made eager first).  Each returns JSON-able data to Python.
+WAIT_JS = """async () => {
+  const timeout = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const imgs = Array.from(document.images);
+  imgs.forEach((i) => { if (i.loading === "lazy") i.loading = "eager"; });
+  const loaded = Promise.all(imgs.map((i) => i.complete ? null : new Promise((resolve) => {
+    i.addEventListener("load", resolve); i.addEventListener("error", resolve); })));
+  const typeset = (window.MathJax && MathJax.startup && MathJax.startup.promise) || null;
+  await Promise.race([Promise.all([loaded, typeset]), timeout(15000)]);
+  return true;
+}"""
+
+MATH_JS = """() => {
+  const root = document.body;
+  const math = Array.from(root.querySelectorAll(".math"));
+  // .onlyprint: the theme's print-only header, which repeats the title as plain text (without its math)
+  const skip = "pre, code, kbd, script, style, textarea, template, mjx-container, .highlight, .onlyprint";
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {acceptNode: (n) =>
+    n.parentElement && n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+  const text = [];
+  while (walker.nextNode()) text.push(walker.currentNode.nodeValue);
+  return {
+    n_math: math.length,
+    n_typeset: root.querySelectorAll("mjx-container").length,
+    untypeset: math.filter((m) => !m.querySelector("mjx-container")).map((m) => m.textContent.slice(0, 80)),
+    errors: Array.from(root.querySelectorAll("mjx-merror")).map((e) =>
+      e.getAttribute("data-mjx-error") || e.textContent.slice(0, 80)),
+    text: text.join(" "),
+  };
+}"""
+
+BROKEN_IMAGES_JS = """() => Array.from(document.images)
+  .filter((i) => !(i.complete && i.naturalWidth > 0))
+  .map((i) => (i.getAttribute("src") || "").slice(0, 120))"""
+
+# raw TeX that MathJax should have replaced, in any text of the page outside code (the navigation
+# and link texts included): \( \) \[ \] $$, $...$ spans on one line, and commands such as \log
+RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\$[^$\s][^$\n]{0,200}?\$|\\[A-Za-z]{2,}")
+
+
+def page_url(site_url: str, page: str) -> str:
+    return f"{site_url}{page}.html"
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url, wait_until="load")
+    page.evaluate(WAIT_JS)
+    page.wait_for_load_state("networkidle")
+
+
+def luminance(rgb) -> float:
+    r, g, b = rgb[:3]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def check_reading(name: str, page) -> list[str]:
+    """Complete: typeset, every image loaded; saves the full-page screenshot.  (What the browser log
+    recorded, outside requests included, is checked by the test itself.)"""
+    problems = []
+    math = page.evaluate(MATH_JS)
+    broken = page.evaluate(BROKEN_IMAGES_JS)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{Path(name).name}.png"), full_page=True)
+    if broken:
+        problems.append(f"images that did not load: {broken}")
+    if math["untypeset"] or math["n_typeset"] < math["n_math"]:
+        problems.append(f"formulas left as TeX ({math['n_typeset']} typeset of {math['n_math']}): {math['untypeset'][:5]}")
+    if math["errors"]:
+        problems.append(f"MathJax errors: {math['errors'][:5]}")
+    raw = RAW_TEX.findall(math["text"])
+    if raw:
+        problems.append(f"raw TeX in the text: {raw[:5]}")
+    source = (ROOT / f"{name}.md").read_text()
+    if re.search(r"\$[^$\n]+\$|\{math\}", source) and math["n_typeset"] == 0:
+        problems.append("the source has math but the page shows none typeset")
+    if ":mystnb:" in source and not page.locator("main img").count():
+        problems.append("a page with figures shows no image")
+    return problems
+
+
+def check_frame_sliders(name: str, page) -> list[str]:
+    """Every static frame slider (div.jl-frames) shows another, loaded frame when moved by keyboard."""
+    problems = []
+    containers = page.locator("main div.jl-frames")
+    if containers.count() == 0:
+        return ["no frame slider (div.jl-frames holding img.jl-frames-img and input.jl-frames-slider)"]
+    for i in range(containers.count()):
+        box = containers.nth(i)
+        img, slider = box.locator("img.jl-frames-img").first, box.locator("input.jl-frames-slider[type=range]").first
+        if not (img.count() and slider.count()):
+            problems.append(f"frame slider {i} lacks its img.jl-frames-img or its input[type=range]")
+            continue
+        slider.scroll_into_view_if_needed()
+        before = img.get_attribute("src")
+        at_max = slider.evaluate("(s) => Number(s.value) >= Number(s.max)")
+        slider.focus()
+        page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+        try:
+            page.wait_for_function(
+                "([img, before]) => img.getAttribute('src') !== before", arg=[img.element_handle(), before], timeout=3000
+            )
+        except Exception:  # playwright's TimeoutError
+            problems.append(f"moving frame slider {i} did not change its image")
+            continue
+        img.evaluate("(i) => i.complete ? true : new Promise((r) => { i.onload = r; i.onerror = r; })")
+        if not img.evaluate("(i) => i.naturalWidth > 0"):
+            problems.append(f"frame slider {i} shows a broken image after moving")
+    return problems
+
+
+def check_dark_mode(name: str, page, screenshot: bool) -> list[str]:
+    """Dark theme: the page turns dark and each output figure keeps a light background."""
+    from PIL import Image
+
+    page.evaluate("() => { const d = document.documentElement.dataset; d.theme = 'dark'; d.mode = 'dark'; }")
+    page.wait_for_timeout(100)
+    body = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    if luminance([float(v) for v in re.findall(r"[\d.]+", body)[:3]]) >= 80:
+        return [f"the dark theme did not switch (body background {body})"]
+    if screenshot:
+        page.screenshot(path=str(SHOTS / f"{Path(name).name}-dark.png"), full_page=True)
+    problems = []
+    figures = page.locator("main div.cell_output img, main img.jl-frames-img")
+    for i in range(figures.count()):
+        img = figures.nth(i)
+        img.scroll_into_view_if_needed()
+        shot = Image.open(io.BytesIO(img.screenshot())).convert("RGBA")
+        w, h = shot.size
+        inset = 12  # past the theme's 0.5rem padding, inside the figure's own margin
+        corners = [shot.getpixel((x, y)) for x in (inset, w - 1 - inset) for y in (inset, h - 1 - inset)]
+        if min(luminance(c) for c in corners) < 170:
+            problems.append(f"figure {(img.get_attribute('alt') or '')[:50]!r} on a dark background: {corners}")
+    return problems
+
+
+@pytest.mark.parametrize("name", PAGES, ids=[Path(p).name for p in PAGES])
+def test_page_reads_completely_offline(name, site_url, offline_page, browser_log):
+    """One load per page: reading checks; on chapters also the frame sliders and the dark theme."""
+    open_page(offline_page, page_url(site_url, name))
+    problems = check_reading(name, offline_page)
+    if name in chapters():
+        problems += check_frame_sliders(name, offline_page)
+        problems += check_dark_mode(name, offline_page, screenshot=name == chapters()[0])
+    problems += browser_log.problems()  # outside requests (none may be needed), failures, console errors
+    assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+def test_no_page_links_a_script_style_or_image_from_outside(build):
+    """Static check of every HTML file of the site (search and index pages too): nothing needed for
+    reading comes from outside; only links (<a href>) may point there."""
+    outside = []
+    for path in HTML.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(), "html.parser")
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src")):
+            for el in soup.find_all(tag):
+                url = el.get(attr) or ""
+                if tag == "link" and not {"stylesheet", "preload", "icon", "modulepreload"} & set(el.get("rel", [])):
+                    continue
+                if re.match(r"(https?:)?//", url):
+                    outside.append(f"{path.relative_to(HTML)}: <{tag} {attr}={url}>")
+    assert not outside, "\n".join(outside[:30])
+
+
+WIDGET_PAGE = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Embedded widget state
+
+A formula, $x^2$, so that MathJax and the widget manager share the page (the manager typesets every
+widget label with MathJax 2's API, which the site's setup.js maps to MathJax 3).
+
+```{code-cell} ipython3
+import ipywidgets
+
+ipywidgets.IntSlider(value=3, min=0, max=10, description="n")
+```
+"""
+
+
+def test_embedded_widget_state_renders_offline(build, tmp_path, serve_directory, offline_page, browser_log):
+    """A page with real widget state, built with the book's _config.yml, renders its widget from the
+    site's own require.js and widget manager (no CDN), fonts included, with no console error (the
+    label's typesetting threw "Cannot read properties of undefined (reading 'Queue')" without setup.js)."""
+    book = tmp_path / "widget_book"
+    (book / "book").mkdir(parents=True)
+    (book / "_config.yml").write_text((ROOT / "_config.yml").read_text())
+    (book / "_toc.yml").write_text("format: jb-book\nroot: widgets\n")
+    (book / "widgets.md").write_text(WIDGET_PAGE)
+    (book / "book" / "references.bib").symlink_to(ROOT / "book" / "references.bib")
+    (book / "_vendor").symlink_to(ROOT / "_vendor")
+    (book / "tools").symlink_to(ROOT / "tools")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run([str(jb), "build", str(book), "-n", "-W", "--keep-going"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "build succeeded" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+    html = (book / "_build" / "html" / "widgets.html").read_text()
+    assert "application/vnd.jupyter.widget-state+json" in html, "the page embeds no widget state"
+    scripts = [s.get("src") for s in BeautifulSoup(html, "html.parser").find_all("script") if s.get("src")]
+    assert not [s for s in scripts if "://" in s], f"scripts from outside: {scripts}"
+    assert any("requirejs/require.js" in s for s in scripts) and any("embed-amd.js" in s for s in scripts)
+
+    url = serve_directory(book / "_build" / "html")
+    open_page(offline_page, url + "widgets.html")
+    slider = offline_page.locator(".widget-slider")
+    slider.first.wait_for(state="visible", timeout=10_000)
+    readout = offline_page.locator(".widget-readout").first.inner_text()
+    assert readout.strip() == "3", readout
+    assert offline_page.locator(".widget-slider .widget-label").first.inner_text().strip() == "n"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    offline_page.screenshot(path=str(SHOTS / "widget-state-test.png"))
+    assert not browser_log.problems(), browser_log.problems()
