@@ -206,17 +206,15 @@ def test_every_label_has_a_second_way():
 def test_available_lists_the_registry_in_book_order():
     labels = available()
     assert labels == list(EXERCISES) and len(labels) == len(set(labels))
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    chapters = [c["file"].removeprefix("book/") for c in toc["parts"][0]["chapters"]]
-    order = [chapters.index(label.split("-ex-")[0]) for label in labels]
+    pages = chapters()
+    order = [pages.index(label.split("-ex-")[0]) for label in labels]
     assert order == sorted(order)
 
 
 def test_every_chapter_has_a_checkable_exercise():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    chapters = [c["file"].removeprefix("book/") for c in toc["parts"][0]["chapters"]]
     pages = {label.split("-ex-")[0] for label in available()}
-    assert not set(chapters) - pages, f"chapters without a checkable exercise: {set(chapters) - pages}"
+    missing = set(chapters()) - pages
+    assert not missing, f"chapters without a checkable exercise: {missing}"
 
 
 def test_registry_entries_are_complete():
@@ -357,8 +355,10 @@ CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(?P<body>.*?)^```[ \t]*$", re.
 
 
 def chapters() -> list[str]:
+    """The chapters: the pages of the numbered part of _toc.yml, in order."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [c["file"].removeprefix("book/") for c in toc["parts"][0]["chapters"]]
+    (part,) = [p for p in toc["parts"] if p.get("numbered")]
+    return [c["file"].removeprefix("book/") for c in part["chapters"]]
 
 
 def directives(page: str) -> list[dict]:
