@@ -15,6 +15,17 @@ import time
 import ipywidgets as widgets
 
 
+def render_png(fig) -> bytes:
+    """The PNG an explorer shows for ``fig``: rendered at the figure's own dpi, one pixel per CSS pixel.
+
+    ``benchmarks/bench_widgets.py`` times explorers through this function, so
+    the benchmark measures exactly what a slider move costs.
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    return buf.getvalue()
+
+
 def _explorer(controls: dict, update, title: str = "") -> widgets.VBox:
     """Join sliders to an update function that returns a figure.
 
@@ -32,8 +43,8 @@ def _explorer(controls: dict, update, title: str = "") -> widgets.VBox:
     Returns
     -------
     ipywidgets.VBox
-        The controls, the figure (rendered to PNG here, at the figure's own
-        size and the style's ``savefig.dpi``, into an ``ipywidgets.Image``), the
+        The controls, the figure (rendered to PNG here by :func:`render_png`,
+        into an ``ipywidgets.Image``), the
         optional HTML, and a status line with the last update's time in
         milliseconds, compute + figure + PNG (so the 200 ms budget can be seen
         while using it).  ``box.refresh()`` redraws with the current values.
@@ -53,10 +64,9 @@ def _explorer(controls: dict, update, title: str = "") -> widgets.VBox:
         t0 = time.perf_counter()
         result = update(**values)
         fig, html = result if isinstance(result, tuple) else (result, "")
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
+        png = render_png(fig)
         ms = 1000 * (time.perf_counter() - t0)
-        image.value = buf.getvalue()
+        image.value = png
         image.width = f"{fig.get_figwidth() * fig.dpi:.0f}"  # CSS pixels of the figure's intended size
         extra.value = html
         status.value = f"<small>updated in {ms:.0f} ms (compute, figure and PNG)</small>"
