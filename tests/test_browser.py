@@ -241,6 +241,7 @@ def test_embedded_widget_state_renders_offline(build, tmp_path, serve_directory,
     (book / "_toc.yml").write_text("format: jb-book\nroot: widgets\n")
     (book / "widgets.md").write_text(WIDGET_PAGE)
     (book / "book" / "references.bib").symlink_to(ROOT / "book" / "references.bib")
+    (book / "book" / "_static").symlink_to(ROOT / "book" / "_static")  # the favicon
     (book / "_vendor").symlink_to(ROOT / "_vendor")
     (book / "tools").symlink_to(ROOT / "tools")
     jb = Path(sys.executable).parent / "jupyter-book"
