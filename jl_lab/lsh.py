@@ -46,6 +46,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import brentq
 
+from ._timing import best_time
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 
 __all__ = [
@@ -1004,15 +1005,6 @@ class SignLSHIndex:
             cos[q, : best.size] = c[best]
 
 
-def _best_time(func, repeat: int) -> float:
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def index_sweep(X, Q, n_bits_values, n_tables_values, k: int = 10, rng=None, repeat: int = 2) -> dict:
     """Recall@k, candidates and query time of :class:`SignLSHIndex` over a grid of bits and tables.
 
@@ -1070,7 +1062,7 @@ def index_sweep(X, Q, n_bits_values, n_tables_values, k: int = 10, rng=None, rep
     gen = check_rng(rng)
     U, V = _unit_rows(X, xn), _unit_rows(Q, qn)
     exact, exact_cos = _top_k_exact(U, V, k)
-    brute = _best_time(lambda: _top_k_exact(U, V, k), repeat) / V.shape[0]
+    brute = best_time(lambda: _top_k_exact(U, V, k), repeat)[0] / V.shape[0]
     theta = np.arccos(np.clip(exact_cos, -1.0, 1.0))
     shape = (len(tables), len(bits))
     out = {name: np.empty(shape) for name in ("recall", "recall_theory", "scanned", "query_seconds", "fit_seconds")}
@@ -1081,7 +1073,7 @@ def index_sweep(X, Q, n_bits_values, n_tables_values, k: int = 10, rng=None, rep
             index.fit(U)
             out["fit_seconds"][i, j] = time.perf_counter() - t0
             found, _, n_cand = index.query(V, k, return_n_candidates=True)
-            out["query_seconds"][i, j] = _best_time(lambda: index.query(V, k), repeat) / V.shape[0]
+            out["query_seconds"][i, j] = best_time(lambda: index.query(V, k), repeat)[0] / V.shape[0]
             out["recall"][i, j] = recall_at_k(found, exact)
             out["recall_theory"][i, j] = float(np.mean(candidate_probability(theta, b, L)))
             out["scanned"][i, j] = n_cand.mean() / U.shape[0]

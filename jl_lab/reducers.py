@@ -38,6 +38,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
+from ._timing import best_time
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 from .projections import KINDS as RANDOM_KINDS
 from .projections import fwht, projection_matrix
@@ -567,15 +568,6 @@ def _check_n_values(n_values) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def _best_time(func, repeats: int):
-    best, out = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = func()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
 def sweep(X, n_values, kinds=KINDS, k: int = 10, fit_on=None, repeats: int = 1, rng=None) -> np.ndarray:
     """Fit every kind once and measure what it keeps of ``X`` at every dimension.
 
@@ -656,10 +648,10 @@ def sweep(X, n_values, kinds=KINDS, k: int = 10, fit_on=None, repeats: int = 1, 
     row = 0
     for kind in kinds:
         n_max = int(n_values[-1])
-        fit_s, full = _best_time(lambda: fit_reducer(fit_X, n_max, kind, rng=gen), repeats)
+        fit_s, full = best_time(lambda: fit_reducer(fit_X, n_max, kind, rng=gen), repeats)
         for n in n_values:
             red = full.truncate(int(n))
-            tr_s, Y = _best_time(lambda: red.transform(X), repeats)
+            tr_s, Y = best_time(lambda: red.transform(X), repeats)
             Yc = Y - Y.mean(axis=0)
             d2y = _sqdist_rows(Yc, _sq_norms(Yc), slice(0, N))
             r = d2y[iu] / dx

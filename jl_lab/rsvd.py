@@ -44,8 +44,7 @@ References
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.linalg as sla
@@ -53,6 +52,7 @@ import scipy.sparse as sp
 from scipy.linalg import lapack
 from scipy.sparse.linalg import LinearOperator, svds
 
+from ._timing import best_time
 from ._validation import check_array, check_choice, check_int, check_rng
 
 __all__ = [
@@ -796,29 +796,6 @@ def compression_curve(img, ks: Sequence[int], oversample: int = 10, power_iters:
         "s": s,
         "images": images,
     }
-
-
-def best_time(func: Callable[[], object], repeats: int = 3) -> tuple[float, object]:
-    """Best wall time in seconds of ``repeats`` calls of ``func()``, and the last result.
-
-    The minimum is the least noisy estimate on a shared machine: other
-    processes only ever make a run slower.
-
-    Examples
-    --------
-    >>> t, value = best_time(lambda: sum(range(10)), repeats=2)
-    >>> value, t >= 0
-    (45, True)
-    """
-    repeats = check_int(repeats, "repeats", 1)
-    if not callable(func):
-        raise TypeError(f"func must be callable, got {type(func).__name__}")
-    best, out = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = func()
-        best = min(best, time.perf_counter() - t0)
-    return float(best), out
 
 
 def seed_recipe_errors(M, ks: Sequence[int], s=None, rng=None) -> dict:

@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
+from build_book import toc_pages as toc_files  # tools/ is on sys.path (conftest.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
@@ -25,23 +25,6 @@ CHAPTER_BUDGET_S = 90.0
 BOOK_BUDGET_S = 360.0
 
 pytestmark = pytest.mark.book
-
-
-def toc_files() -> list[str]:
-    """Every file named in _toc.yml, in order (without suffix)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
 
 
 def has_code_cells(page: str) -> bool:

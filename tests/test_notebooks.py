@@ -31,25 +31,14 @@ HTML = BUILD / "html"
 LITE = HTML / "lite"
 sys.path.insert(0, str(ROOT / "tools"))
 import notebooks as nbtool  # noqa: E402  (tools/notebooks.py; tools/ is not a package)
+from build_book import toc_pages  # noqa: E402
 
 pytestmark = pytest.mark.book
 
 
 def chapter_docnames() -> list[str]:
     """Pages of _toc.yml written as notebooks (a kernelspec in their front matter), e.g. 'book/lsh'."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [f for f in files if "kernelspec:" in (ROOT / f"{f}.md").read_text()]
+    return [f for f in toc_pages() if "kernelspec:" in (ROOT / f"{f}.md").read_text()]
 
 
 CHAPTERS = chapter_docnames()

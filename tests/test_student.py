@@ -21,12 +21,12 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import student  # noqa: E402  (tools/student.py)
+from build_book import toc_pages  # noqa: E402
 
 STUDENT = ROOT / "_build" / "student"
 OUT = STUDENT / "_build"
@@ -164,22 +164,6 @@ def student_build():
     """Run ``tools/student.py`` once per session; return the finished process."""
     return subprocess.run([sys.executable, str(ROOT / "tools" / "student.py")], cwd=ROOT, capture_output=True,
                           text=True)
-
-
-def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
 
 
 def chapters() -> list[str]:

@@ -123,6 +123,25 @@ def source_hash() -> str:
     return h.hexdigest()
 
 
+def toc_pages(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
+    """Every file of a table of contents, root first, in reading order (``book/name``, no suffix)."""
+    import yaml  # installed with jupyter-book
+
+    toc = yaml.safe_load(toc_path.read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for e in entries or []:
+            if "file" in e:
+                files.append(e["file"])
+            walk(e.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return files
+
+
 def prepare_page_tree(page: str) -> Path:
     """Write a _toc.yml with the introduction and one page; return its path."""
     page = page.removeprefix("book/").removesuffix(".md")

@@ -247,21 +247,7 @@ def student_intro(text: str) -> str:
 # The book
 # --------------------------------------------------------------------------------------------------
 
-def toc_pages(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every file of the table of contents, root first, in reading order (``book/name``, no suffix)."""
-    toc = yaml.safe_load(toc_path.read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
+toc_pages = build_book.toc_pages
 
 
 def is_chapter(text: str) -> bool:
