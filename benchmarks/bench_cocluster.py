@@ -1,20 +1,15 @@
-"""Timings of jl_lab.cocluster: counting, sampling, SVD co-clustering, EM, and the explorer's update.
+"""Timings of jl_lab.cocluster: counting, sampling, SVD co-clustering and EM.
 
 Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_cocluster.py``).  Prints the best of
-a few repeats of each step; the explorer's update (compute + redraw) must stay under 200 ms.
+a few repeats of each step; the explorer's update is timed with the others in bench_widgets.py.
 """
 
 from __future__ import annotations
 
-import io
 import time
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from jl_lab import cocluster as cc  # noqa: E402
-from jl_lab import corpus, widgets  # noqa: E402
+from jl_lab import cocluster as cc
+from jl_lab import corpus
 
 
 def best_of(f, repeat: int = 3) -> float:
@@ -28,7 +23,7 @@ def best_of(f, repeat: int = 3) -> float:
 
 def main() -> None:
     tokens = corpus.load_corpus("python-docs")
-    counts, vocab = cc.bigram_counts(tokens, vocab_size=1000)
+    counts, _ = cc.bigram_counts(tokens, vocab_size=1000)
     model = cc.planted_bigram_model(300, 5, 5, rng=0)
     ids = cc.sample_tokens(model, 1_000_000, rng=1)
     planted, _ = cc.bigram_counts(ids, vocab=range(300))
@@ -43,19 +38,11 @@ def main() -> None:
     ]
     em_t = best_of(lambda: cc.tri_factorize(counts, 10, 10, n_iter=100, rng=0, tol=0.0))
     rows.append((f"tri_factorize, corpus (nnz {counts.nnz:,}), 100 EM iterations", em_t))
-    view = best_of(lambda: widgets.cocluster_view(counts, vocab), repeat=5)
-    rows.append(("explorer update: cocluster_view(400 words, 8 classes)", view))
-    fig = widgets.cocluster_view(counts, vocab)
-    png = best_of(lambda: fig.savefig(io.BytesIO(), format="png"), repeat=5)
-    rows.append(("  + rendering that figure to PNG", png))
     width = max(len(r[0]) for r in rows)
-    print("jl_lab.cocluster timings (best of 3; explorer: best of 5)")
+    print("jl_lab.cocluster timings (best of 3; the explorer is timed in bench_widgets.py)")
     for name, t in rows:
         print(f"  {name:<{width}}  {1000 * t:8.1f} ms")
     print(f"  EM: {1000 * em_t / 100:.2f} ms per iteration")
-    verdict = "OK" if view < 0.2 else "OVER BUDGET"
-    print(f"  explorer update (compute + new figure) {1000 * view:.0f} ms against a budget of 200 ms: {verdict}")
-    print(f"  with the PNG render a notebook adds: {1000 * (view + png):.0f} ms")
 
 
 if __name__ == "__main__":

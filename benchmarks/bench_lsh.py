@@ -1,4 +1,4 @@
-"""Benchmark of jl_lab.lsh: the explorer's update, codes and Hamming distances, the index against brute force.
+"""Benchmark of jl_lab.lsh: codes and Hamming distances, the index against brute force.
 
 Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_lsh.py``).  Every
 time is the best of several runs, to damp the noise of a shared machine.
@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.datasets import load_sample_image
 from sklearn.feature_extraction.image import extract_patches_2d
 
-from jl_lab import lsh, widgets
+from jl_lab import lsh
 
 
 def best(func, repeat: int = 5) -> float:
@@ -35,13 +35,7 @@ def patches(n: int = 8000, size: int = 12) -> np.ndarray:
 
 def main() -> None:
     print("jl_lab.lsh benchmark (best of 5 unless noted)")
-    # 1. the explorer's update at its default size: budget 200 ms
-    widgets.lsh_view()  # warm up matplotlib
-    t = best(lambda: widgets.lsh_view(), 5)
-    print(f"  explorer update (angle 40, 128 bits, 2000 draws): {1e3 * t:6.1f} ms  (budget 200 ms: {'ok' if t < 0.2 else 'OVER'})")
-    top = widgets.LSH_BITS[-1]
-    t = best(lambda: widgets.lsh_view(angle=10, n_bits=top), 3)
-    print(f"  explorer update at its largest setting ({top} bits):  {1e3 * t:6.1f} ms  (budget 200 ms: {'ok' if t < 0.2 else 'OVER'})")
+    # (the explorer's update, compute + figure + PNG, is timed with the others in bench_widgets.py)
 
     # 2. codes and distances: 1 bit per projection against 64-bit floats
     P = patches()
