@@ -21,6 +21,8 @@ def render_png(fig) -> bytes:
     ``benchmarks/bench_widgets.py`` times explorers through this function, so
     the benchmark measures exactly what a slider move costs.
     """
+    if not callable(getattr(fig, "savefig", None)):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi)
     return buf.getvalue()
@@ -167,12 +169,12 @@ def cocluster_view(counts, vocab, n_classes: int = 8, vocab_size: int = 400, wor
     """
     from . import cocluster, plots
 
+    if words not in ("figure", "html"):
+        raise ValueError(f"words must be 'figure' or 'html', got {words!r}")
     sub = counts[:vocab_size, :vocab_size]
     rows, cols = cocluster.svd_cocluster(sub, n_classes, n_classes, rng=rng)
     if words == "figure":
         return plots.cocluster_matrix(sub, rows, cols, vocab[:vocab_size])
-    if words != "html":
-        raise ValueError(f"words must be 'figure' or 'html', got {words!r}")
     fig = plots.cocluster_matrix(sub, rows, cols, vocab[:vocab_size], n_top=0)
     return fig, plots.cocluster_words_table(sub, rows, cols, vocab[:vocab_size]).data
 
