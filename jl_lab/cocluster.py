@@ -49,6 +49,7 @@ from scipy.cluster.vq import ClusterError, kmeans2
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 
 __all__ = [
+    "block_view",
     "bigram_counts",
     "transition_matrix",
     "PlantedBigramModel",
@@ -1339,4 +1340,51 @@ def nearest_neighbours(vectors, vocab, words, n_neighbours: int = 5) -> dict:
         sim[index[w]] = -np.inf
         top = np.argsort(-sim, kind="stable")[:k]
         out[w] = [(vocab[j], round(float(sim[j]), 6)) for j in top]
+    return out
+
+
+def block_view(counts, row_labels, col_labels, vocab, n_top: int = 6) -> dict:
+    """What :func:`jl_lab.plots.cocluster_matrix` draws: the reordered PPMI matrix and each cluster's top words.
+
+    The positive pointwise mutual information ``max(0, log P(a, b) / (P(a) P(b)))`` of every pair of
+    words (:func:`ppmi`), its rows ordered by row cluster and its columns by column cluster (heaviest
+    clusters first, :func:`reorder`), and the ``n_top`` most frequent words of each row and column
+    cluster (:func:`cluster_top_words`).  Computing here keeps the figure draw-only.
+
+    Parameters
+    ----------
+    counts : (N, N) array_like or scipy.sparse matrix
+        Bigram counts (non-negative, finite).
+    row_labels, col_labels : (N,) array_like of int
+        Cluster of each first word and of each second word.
+    vocab : sequence of str, length N
+        The words of the rows and columns.
+    n_top : int, 0 <= n_top <= N
+        Words listed per cluster; 0 lists none.
+
+    Returns
+    -------
+    dict
+        ``ppmi`` (dense ``(N, N)`` reordered), ``row_bounds`` / ``col_bounds`` (where a new cluster
+        starts along each axis), ``row_top`` / ``col_top`` (lists of word lists, heaviest cluster first).
+
+    References
+    ----------
+    Church, K. W. and Hanks, P. (1990). Word association norms, mutual information, and lexicography.
+    """
+    C = sp.csr_matrix(counts)
+    n = C.shape[0]
+    n_top = check_int(n_top, "n_top", low=0, high=max(n, 0))
+    vocab = list(vocab)
+    if len(vocab) != C.shape[0] or C.shape[0] != C.shape[1]:
+        raise ValueError(f"vocab must have one word per row of a square counts matrix; got {len(vocab)} words "
+                         f"for counts of shape {C.shape}")
+    ro, co, rb, cb = reorder(C, row_labels, col_labels)
+    out = {"ppmi": ppmi(C)[ro][:, co].toarray(), "row_bounds": np.asarray(rb), "col_bounds": np.asarray(cb),
+           "row_top": [], "col_top": []}
+    if n_top:
+        rw = np.asarray(C.sum(axis=1)).ravel()
+        cw = np.asarray(C.sum(axis=0)).ravel()
+        out["row_top"] = [list(map(str, w)) for _, w in cluster_top_words(row_labels, vocab, rw, n_top)]
+        out["col_top"] = [list(map(str, w)) for _, w in cluster_top_words(col_labels, vocab, cw, n_top)]
     return out

@@ -174,9 +174,10 @@ def cocluster_view(counts, vocab, n_classes: int = 8, vocab_size: int = 400, wor
     sub = counts[:vocab_size, :vocab_size]
     rows, cols = cocluster.svd_cocluster(sub, n_classes, n_classes, rng=rng)
     if words == "figure":
-        return plots.cocluster_matrix(sub, rows, cols, vocab[:vocab_size])
-    fig = plots.cocluster_matrix(sub, rows, cols, vocab[:vocab_size], n_top=0)
-    return fig, plots.cocluster_words_table(sub, rows, cols, vocab[:vocab_size]).data
+        return plots.cocluster_matrix(cocluster.block_view(sub, rows, cols, vocab[:vocab_size], n_top=6))
+    view = cocluster.block_view(sub, rows, cols, vocab[:vocab_size], n_top=8)
+    fig = plots.cocluster_matrix({**view, "row_top": [], "col_top": []})
+    return fig, plots.cocluster_words_table(view).data
 
 
 def cocluster_explorer(counts, vocab, n_classes: int = 8, vocab_size: int = 400, rng=0) -> widgets.VBox:

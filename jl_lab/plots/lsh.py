@@ -1,0 +1,206 @@
+"""Figures of the chapter: LSH by sign random projection (page ``lsh``; numbers from :mod:`jl_lab.lsh`).
+
+Draw only: every function takes numbers computed elsewhere and returns a ``matplotlib.figure.Figure``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._style import GREY, PALETTE, REFERENCE, figure, styled
+
+__all__ = ["lsh_chain", "lsh_arcsine", "lsh_variance", "lsh_estimates", "lsh_index"]
+
+
+_LSH_LABELS = {
+    "float": r"$\cos(Au, Av)$",
+    "sign": r"$h = \cos(\mathrm{sign}\,Au, \mathrm{sign}\,Av)$",
+    "corrected": r"$\sin(\pi h / 2)$",
+}
+# the same in plain text, for labels that carry changing numbers (mathtext is parsed anew for each string)
+_LSH_PLAIN = {
+    "float": "cos(Au, Av)",
+    "sign": "h = cos(sign Au, sign Av)",
+    "corrected": "sin(\u03c0h/2)",
+}
+
+
+@styled
+def lsh_chain(out: dict):
+    """Error of each link of the chain against the number of projections (from ``lsh.chain_errors``).
+
+    Left: root-mean-square error over the pairs (markers) and its theory
+    (lines: bias squared plus variance); the dotted line is the rms of the
+    arcsine bias alone, the floor of the raw sign estimate.  Right: the largest
+    error over the pairs, the quantity the JL lemma bounds.
+    """
+    fig, (ax1, ax2) = figure(ncols=2, width=8.4, height=3.5)
+    n = out["n"]
+    for c, kind in zip(PALETTE, ("float", "sign", "corrected")):
+        ax1.loglog(n, out[f"{kind}_rms"], "o", color=c, label=_LSH_LABELS[kind])
+        ax1.loglog(n, out[f"{kind}_rms_theory"], "-", color=c, lw=1)
+        ax2.loglog(n, out[f"{kind}_max"], "o-", color=c, lw=1, label=_LSH_LABELS[kind])
+    cos = out["cos"]
+    floor = np.sqrt(np.mean((2 / np.pi * np.arcsin(cos) - cos) ** 2))
+    ax1.axhline(floor, color=REFERENCE, ls=":", lw=1, label="rms of the arcsine bias")
+    ax1.set_xlabel("projections n (bits for the sign estimates)")
+    ax1.set_ylabel("rms error over the pairs")
+    ax1.set_title("typical error (markers: measured, lines: theory)", fontsize=10)
+    ax1.legend(fontsize=8)
+    ax2.set_xlabel("projections n (bits for the sign estimates)")
+    ax2.set_ylabel("largest error over the pairs")
+    ax2.set_title(f"worst of {cos.size} pairs", fontsize=10)
+    return fig
+
+
+@styled
+def lsh_arcsine(cos, h, n_bits: int, max_points: int = 5000, n_bins: int = 24):
+    """Sign cosine against true cosine for real pairs, with the diagonal and Sheppard's arcsine curve.
+
+    Left: a scatter of ``(cos, h)`` (an evenly spaced subset of at most
+    ``max_points`` pairs).  Right: the bias ``h - cos``: the theoretical curve
+    ``(2/pi) arcsin(rho) - rho``, the mean measured bias in ``n_bins`` bins of
+    ``cos`` and the two extremes at ``rho = +-sqrt(1 - 4/pi^2)``.
+    """
+    cos = np.asarray(cos)
+    h = np.asarray(h)
+    fig, (ax1, ax2) = figure(ncols=2, width=8.4, height=3.6)
+    step = max(1, cos.size // max_points)
+    ax1.plot(cos[::step], h[::step], ".", ms=2, alpha=0.3, color=PALETTE[0], label=f"pairs ({n_bits} bits)")
+    grid = np.linspace(-1, 1, 401)
+    ax1.plot(grid, grid, color=REFERENCE, ls="--", lw=1, label=r"$h = \cos$ (the seed's approximation)")
+    ax1.plot(grid, 2 / np.pi * np.arcsin(grid), color=PALETTE[1], lw=2, label=r"$h = \frac{2}{\pi}\arcsin(\cos)$")
+    ax1.set_xlabel(r"true cosine $\rho = \cos(u, v)$")
+    ax1.set_ylabel("sign cosine h")
+    ax1.set_aspect("equal")
+    ax1.legend(fontsize=8, loc="upper left")
+    edges = np.linspace(cos.min(), cos.max(), n_bins + 1)
+    which = np.clip(np.digitize(cos, edges) - 1, 0, n_bins - 1)
+    counts = np.bincount(which, minlength=n_bins)
+    sums = np.bincount(which, weights=h - cos, minlength=n_bins)
+    centres = np.bincount(which, weights=cos, minlength=n_bins)
+    ok = counts >= 20
+    ax2.plot(grid, 2 / np.pi * np.arcsin(grid) - grid, color=PALETTE[1], lw=2, label="theory")
+    ax2.plot(centres[ok] / counts[ok], sums[ok] / counts[ok], "o", color=PALETTE[0], ms=4, label="measured, binned mean")
+    peak = np.sqrt(1 - 4 / np.pi**2)
+    bias = 2 / np.pi * np.arcsin(peak) - peak
+    ax2.plot([-peak, peak], [-bias, bias], "v", color=PALETTE[3], ms=7, label=rf"extremes at $\rho = \pm{peak:.3f}$")
+    ax2.axhline(0, color=REFERENCE, lw=0.8)
+    ax2.set_xlabel(r"true cosine $\rho$")
+    ax2.set_ylabel(r"bias $h - \rho$")
+    ax2.legend(fontsize=8)
+    return fig
+
+
+@styled
+def lsh_variance(by_n: dict, by_rho: dict, float_bits: int = 32):
+    """Spread of the estimators against bits, and the price of one bit against one float.
+
+    Parameters
+    ----------
+    by_n : dict
+        ``lsh.estimator_spread`` for one cosine and several ``n``: left panel,
+        standard deviations (markers simulated, lines theory) against ``n``.
+    by_rho : dict
+        ``lsh.estimator_spread`` for several cosines and one ``n``: right panel,
+        the variance ratio corrected / float (markers) with its theory curve and
+        the line ``float_bits``, above which the float estimate wins at equal
+        storage.
+    """
+    fig, (ax1, ax2) = figure(ncols=2, width=8.4, height=3.5)
+    n = by_n["n"]
+    rho = float(by_n["rho"][0])
+    for c, kind in zip(PALETTE, ("float", "sign", "corrected")):
+        ax1.loglog(n, np.sqrt(by_n[f"{kind}_var"][0]), "o", color=c, label=_LSH_LABELS[kind])
+        ax1.loglog(n, np.sqrt(by_n[f"{kind}_var_theory"][0]), "-", color=c, lw=1)
+    ax1.set_xlabel("projections n (bits)")
+    ax1.set_ylabel("standard deviation")
+    ax1.set_title(rf"one pair, $\rho$ = {rho:.3f}", fontsize=10)
+    ax1.legend(fontsize=8)
+    from .. import lsh
+
+    grid = np.linspace(-0.9999, 0.9999, 2001)
+    ratio = lsh.variance_ratio(grid)
+    sim = by_rho["corrected_var"][:, 0] / by_rho["float_var"][:, 0]
+    ax2.semilogy(grid, ratio, color=PALETTE[2], lw=2, label=r"theory $\frac{\pi^2}{4}\frac{1-s^2}{1-\rho^2}$")
+    ax2.semilogy(by_rho["rho"], sim, "o", color=PALETTE[2], ms=5, label=f"simulated, n = {int(by_rho['n'][0])}")
+    ax2.axhline(float_bits, color=REFERENCE, ls="--", lw=1, label=f"{float_bits}: bits in one float")
+    ax2.axhline(np.pi**2 / 4, color=GREY, ls=":", lw=1, label=r"$\pi^2/4$")
+    ax2.fill_between(grid, 0.5, float_bits, where=ratio < float_bits, color=PALETTE[2], alpha=0.08, lw=0)
+    ax2.set_ylim(1, 500)
+    ax2.set_xlabel(r"true cosine $\rho$")
+    ax2.set_ylabel("Var(corrected) / Var(float)")
+    ax2.set_title("same number of projections", fontsize=10)
+    ax2.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def _lsh_lattice_edges(h, n_bits: int, max_bins: int = 50):
+    """Bin edges for sign cosines, which only take the values 1 - 2j/n: each edge halfway between two
+    possible values, each bin holding the same number of them (no empty or doubled bins)."""
+    step = 2.0 / n_bits
+    group = max(1, int(np.ceil((h.max() - h.min()) / step / max_bins)))
+    return np.arange(h.min() - step / 2, h.max() + step / 2 + group * step, group * step)
+
+
+@styled
+def lsh_estimates(est: dict):
+    """Histograms of the float, raw sign and corrected estimates of one cosine (``lsh.simulate_cosine_estimates``).
+
+    The sign estimates are discrete (multiples of ``2/n`` apart); their bins
+    follow that lattice, and the corrected estimates use the same bins mapped
+    through ``sin(pi h / 2)``, so no histogram shows artificial stripes.
+    """
+    rho, n = est["rho"], est["n_bits"]
+    s = 2 / np.pi * np.arcsin(rho)
+    # a fixed layout and plain-text labels whose numbers change (no mathtext to parse on every redraw):
+    # the constrained layout and the parser took two thirds of the explorer's update
+    fig, ax = figure(width=8.6, height=3.4, layout=None)
+    fig.subplots_adjust(left=0.07, right=0.58, bottom=0.14, top=0.91)
+    x = est["float"]
+    sign_edges = _lsh_lattice_edges(est["sign"], n)
+    edges = {
+        "float": np.linspace(x.min(), x.max(), 41) if x.max() > x.min() else np.array([x.min() - 1e-3, x.min() + 1e-3]),
+        "sign": sign_edges,
+        "corrected": np.sin(np.pi * np.clip(sign_edges, -1, 1) / 2),
+    }
+    for c, kind in zip(PALETTE, ("float", "sign", "corrected")):
+        x = est[kind]
+        counts, e = np.histogram(x, bins=edges[kind])
+        ax.stairs(counts / (x.size * np.diff(e)), e, fill=True, alpha=0.45, color=c,
+                  label=f"{_LSH_PLAIN[kind]}: mean {x.mean():+.3f}, sd {x.std(ddof=1):.3f}")
+    ax.axvline(rho, color=REFERENCE, lw=1.5, label=f"true \u03c1 = {rho:+.3f}")
+    ax.axvline(s, color=PALETTE[1], ls="--", lw=1.5, label=f"(2/\u03c0) arcsin \u03c1 = {s:+.3f}")
+    angle = np.degrees(np.arccos(np.clip(rho, -1, 1)))
+    ax.set_title(f"angle {angle:.0f} degrees, {n} bits, {est['float'].size} draws of A", fontsize=10)
+    ax.set_xlabel("estimate of the cosine")
+    ax.set_ylabel("density")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+@styled
+def lsh_index(sweep: dict):
+    """Recall@k, fraction of the database compared, and query time of the LSH index (``lsh.index_sweep``)."""
+    fig, (ax1, ax2, ax3) = figure(ncols=3, width=10.0, height=3.5)
+    bits = sweep["n_bits"]
+    for i, (c, L) in enumerate(zip(PALETTE, sweep["n_tables"])):
+        ax1.plot(bits, sweep["recall"][i], "o", color=c, label=f"L = {L} tables")
+        ax1.plot(bits, sweep["recall_theory"][i], "-", color=c, lw=1)
+        ax2.semilogy(bits, sweep["scanned"][i], "o-", color=c, lw=1)
+        ax3.semilogy(bits, 1e3 * sweep["query_seconds"][i], "o-", color=c, lw=1)
+    k = sweep["k"]
+    ax1.axhline(1, color=REFERENCE, ls="--", lw=1, label="brute force")
+    ax2.axhline(1, color=REFERENCE, ls="--", lw=1)
+    ax3.axhline(1e3 * sweep["brute_seconds"], color=REFERENCE, ls="--", lw=1, label="brute force")
+    ax1.set_ylabel(f"recall@{k} (lines: theory)")
+    ax1.set_ylim(-0.03, 1.05)
+    ax1.legend(fontsize=8)
+    ax2.set_ylabel("fraction of the database compared")
+    ax3.set_ylabel("time per query (ms)")
+    ax3.legend(fontsize=8)
+    for ax in (ax1, ax2, ax3):
+        ax.set_xlabel("bits per key b")
+        ax.set_xticks(bits)
+    fig.suptitle(f"N = {sweep['n_points']} points, {sweep['exact_cos'].shape[0]} queries", fontsize=10)
+    return fig
