@@ -64,6 +64,7 @@ __all__ = [
     "winner_ranges",
     "describe_winner",
     "geometric_grid",
+    "linear_autoencoder",
 ]
 
 #: Every reducer :func:`fit_reducer` can fit: the four random kinds of
@@ -1126,3 +1127,82 @@ def describe_winner(n_values, mean, se, names=("PCA", "the Gaussian map"), z: fl
         tail = f"; {names[1]} never does beyond {zs} standard errors" + (
             ", and elsewhere the difference is within them." if any(s == 0 for _, _, s in runs) else ".")
     return ", ".join(bits) + tail
+
+
+# --------------------------------------------------------------------------- PCA as a linear autoencoder
+
+
+def linear_autoencoder(X, n_components: int, n_iter: int = 3000, rng=None) -> dict:
+    """Train a linear autoencoder ``x -> (x - mu) E -> (x - mu) E D + mu`` by gradient descent.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D)
+        Dense data, ``N >= 2``.
+    n_components : int
+        Width ``k`` of the hidden layer, ``1 <= k <= min(N, D)``.
+    n_iter : int
+        Full-batch gradient steps, ``>= 1``.
+    rng : None, int or numpy.random.Generator
+        Draws the small random start of ``E`` and ``D``.
+
+    Returns
+    -------
+    dict
+        ``encoder`` (D, k), ``decoder`` (k, D), ``loss`` (the mean squared
+        reconstruction error :math:`\\frac1N\\|X_c - X_c E D\\|_F^2` after each
+        step, shape ``(n_iter,)``) and ``pca_loss`` (the same error for PCA with
+        ``k`` components, the global minimum).
+
+    Notes
+    -----
+    The loss :math:`f(E, D) = \\frac1N\\|X_c - X_c E D\\|_F^2` has no spurious
+    local minima: every local minimum is global, and at a global minimum the
+    row space of ``D`` is the span of the top ``k`` right singular vectors of
+    the centred data (Baldi & Hornik 1989), so the network learns the PCA
+    subspace (not, in general, the principal axes themselves: any invertible
+    ``k x k`` mixing of ``E`` and ``D`` gives the same map).  The data are
+    scaled internally so that their top singular value is 1, and the step
+    size is 0.2 in those units, below the inverse curvature near the
+    minimum; convergence slows when the ``k``-th and ``k+1``-th singular
+    values are close.
+
+    References
+    ----------
+    Baldi, P. and Hornik, K. (1989). Neural networks and principal component analysis: learning from
+    examples without local minima. Neural Networks 2(1), 53-58.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).standard_normal((200, 6)) * [5, 4, 3, 1, 0.5, 0.2]
+    >>> ae = linear_autoencoder(X, 2, n_iter=2000, rng=0)
+    >>> bool(ae["loss"][-1] <= ae["pca_loss"] * 1.001)
+    True
+    """
+    X = check_array(X, "X", ndim=2, min_rows=2)
+    N, D = X.shape
+    k = check_int(n_components, "n_components", 1, min(N, D))
+    n_iter = check_int(n_iter, "n_iter", 1)
+    gen = check_rng(rng)
+    Xc = X - X.mean(axis=0)
+    s = scipy.linalg.svdvals(Xc)
+    scale = s[0] if s[0] > 0 else 1.0
+    Z = Xc / scale  # top singular value 1
+    C = Z.T @ Z  # D x D: the loss and gradient need only C
+    E = 0.01 * gen.standard_normal((D, k))
+    Dm = 0.01 * gen.standard_normal((k, D))
+    lr = 0.2
+    loss = np.empty(n_iter)
+    total = np.trace(C)
+    for t in range(n_iter):
+        CE = C @ E
+        # f = tr(C) - 2 tr(E D C) + tr(D^T E^T C E D), here in scaled units
+        loss[t] = total - 2 * np.sum(CE * Dm.T) + np.sum((E.T @ CE) * (Dm @ Dm.T))
+        gE = -2 * C @ Dm.T + 2 * CE @ (Dm @ Dm.T)
+        gD = -2 * CE.T + 2 * (E.T @ CE) @ Dm
+        E -= lr * gE
+        Dm -= lr * gD
+    factor = scale**2 / N
+    return {"encoder": E, "decoder": Dm, "loss": loss * factor,
+            "pca_loss": float(np.sum(s[k:] ** 2) / N)}

@@ -173,3 +173,39 @@ def test_bad_input():
         A.sparse_target(4, k=5)
     with pytest.raises(ValueError, match="candidates must be increasing"):
         A.min_head_size(P, 0.1, candidates=[3, 2])
+
+
+# --------------------------------------------------------------------------- exact head size, restarts (Science I)
+
+
+def test_exact_head_size_is_achieved_and_optimal():
+    """rank of log(P_ij / P_i1): a head of that size reproduces P exactly, and no row shift has lower rank."""
+    rng = np.random.default_rng(0)
+    for P, expected in ((A.low_rank_target(30, rank=4, rng=1), 4), (A.dirichlet_target(10, rng=2), 9)):
+        d = A.exact_head_size(P)
+        assert d == expected
+        H = np.log(P)
+        S = H - H[:, :1]
+        U, s, Vt = np.linalg.svd(S)
+        Q, K = U[:, : int(d)] * s[: int(d)], Vt[: int(d)].T
+        np.testing.assert_allclose(A.attention_matrix(Q, K), P, atol=1e-10)
+        for _ in range(5):  # random row shifts never do better
+            c = rng.standard_normal((P.shape[0], 1)) * 3
+            assert np.linalg.matrix_rank(H + c) >= d
+    # logits whose row space contains the all-ones vector: the shift saves one dimension
+    X = np.random.default_rng(3).standard_normal((12, 3))
+    Y = np.random.default_rng(4).standard_normal((12, 3))
+    Y[:, 0] = 1.0  # X Y^T = X_{:,0} 1^T + (rank 2): rank 3, but a row shift removes the first term
+    P = softmax(X @ Y.T, axis=1)
+    assert np.linalg.matrix_rank(np.log(P)) == 3  # log P = (X_{:,0} - log z) 1^T + (rank 2)
+    assert A.exact_head_size(P) == 2
+    assert A.exact_head_size(A.sparse_target(8, k=2, rng=0)) == np.inf
+
+
+def test_restart_interval_brackets_a_low_rank_target():
+    P = A.low_rank_target(24, rank=3, scale=3.0, rng=1)
+    d_fail, d_reach = A.restart_interval(P, 0.01, 4, [1, 2, 3, 4], n_restarts=2, rng=0)
+    assert d_reach <= 3 < 4 and d_fail < d_reach
+    assert A.fit_attention(P, d_reach, n_restarts=2, stop_tv=0.01, rng=0).max_tv <= 0.01
+    with pytest.raises(ValueError, match="d_found must be one of candidates"):
+        A.restart_interval(P, 0.01, 5, [1, 2, 3, 4])
