@@ -209,3 +209,19 @@ def test_restart_interval_brackets_a_low_rank_target():
     assert A.fit_attention(P, d_reach, n_restarts=2, stop_tv=0.01, rng=0).max_tv <= 0.01
     with pytest.raises(ValueError, match="d_found must be one of candidates"):
         A.restart_interval(P, 0.01, 5, [1, 2, 3, 4])
+
+
+def test_fit_multihead_single_head_exact_and_mixture_helps_a_mixture():
+    """h = 1 fits a rank-2 target exactly; two heads of size 1 fit an equal mixture of two rank-1 patterns,
+    which is exactly their form (so the gradient of the mixture is right)."""
+    P = A.low_rank_target(24, rank=2, rng=0)
+    one = A.fit_multihead(P, 1, 2, rng=0)
+    assert one["max_tv"] < 1e-3 and one["kl"] >= -1e-12
+    rng = np.random.default_rng(1)
+    mix = 0.5 * (softmax(3 * np.outer(rng.standard_normal(24), rng.standard_normal(24)), axis=1)
+                 + softmax(3 * np.outer(rng.standard_normal(24), rng.standard_normal(24)), axis=1))
+    two = A.fit_multihead(mix, 2, 1, max_iter=500, n_restarts=3, rng=0)
+    assert two["max_tv"] < 0.02  # the mixture is exactly representable by two heads of size 1
+    np.testing.assert_allclose(two["A"].sum(axis=1), 1.0)
+    with pytest.raises(ValueError, match="n_heads must be >= 1"):
+        A.fit_multihead(P, 0, 2)
