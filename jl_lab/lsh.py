@@ -954,7 +954,7 @@ class SignLSHIndex:
         self.planes_ = gen.standard_normal((self.n_tables, self.n_bits, X.shape[1]))
         keys = self._keys(unit)
         ids = np.int32 if self.n_points_ < 2**31 else np.int64
-        self._order = np.argsort(keys, axis=0, kind="stable").T.astype(ids)  # (L, N)
+        self._order = np.ascontiguousarray(np.argsort(keys, axis=0, kind="stable").T, dtype=ids)  # (L, N)
         self._sorted = np.take_along_axis(keys, self._order.T, axis=0).T.copy()  # (L, N)
         if self.rerank == "none":
             self._unit, self._codes = None, keys  # (N, L): each point's keys, for Hamming ranking
@@ -1043,10 +1043,17 @@ class SignLSHIndex:
         first = (lo + np.arange(L) * n).ravel()
         flat = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(total)
         qid = np.repeat(np.arange(m), (hi - lo).sum(axis=1))
-        # a point found in several tables is one candidate: mark, then read back sorted by query
-        mask = np.zeros((m, n), dtype=bool)
-        mask[qid, self._order.ravel()[flat]] = True
-        qid, cand = np.nonzero(mask)
+        # a point found in several tables is one candidate, read back sorted by query: through a
+        # sort of the (query, point) pairs when they are few, through a (block, N) mask otherwise
+        points = self._order.ravel()[flat]
+        if total < m * n // 16:
+            pairs = np.sort(qid * n + points)
+            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+            qid, cand = np.divmod(pairs, n)
+        else:
+            mask = np.zeros((m, n), dtype=bool)
+            mask[qid, points] = True
+            qid, cand = np.nonzero(mask)
         per_query = np.bincount(qid, minlength=m)
         n_cand += per_query
         bounds = np.concatenate(([0], np.cumsum(per_query)))
