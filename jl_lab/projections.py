@@ -228,16 +228,23 @@ def _srht_apply(X, signs: np.ndarray, cols: np.ndarray, dtype) -> np.ndarray:
     out = np.empty((N, n), dtype=dtype)
     step = _block_rows(dp)
     sgn = signs.astype(dtype)
-    buf = np.zeros((min(step, N), dp), dtype=dtype)
+    # block-sized work arrays, allocated once (a fresh megabyte per block would cost page faults)
+    rows_max = min(step, N)
+    buf = np.zeros((rows_max, dp), dtype=dtype)
+    W_buf = np.empty((rows_max, b, a), dtype=dtype)
+    R_buf = np.empty((b, rows_max, g), dtype=dtype)
+    T_buf = np.empty((rows_max, b, g), dtype=dtype)
     for start in range(0, N, step):
         block = X[start : start + step]
         rows = block.shape[0]
         block = block.toarray() if sp.issparse(block) else block
         np.multiply(block, sgn, out=buf[:rows, :d])
         # (M H_b)^T per row: H_b (b x b) times M^T (b x a), as rows x b x a
-        W = np.matmul(Hb, buf[:rows].reshape(rows, a, b).transpose(0, 2, 1))
-        R = np.matmul(W.transpose(1, 0, 2), G)  # (b, rows, g): column c of every row times its rows of H_a
-        np.take(R.transpose(1, 0, 2).reshape(rows, b * g), pick, axis=1, out=out[start : start + rows])
+        W = np.matmul(Hb, buf[:rows].reshape(rows, a, b).transpose(0, 2, 1), out=W_buf[:rows])
+        R = np.matmul(W.transpose(1, 0, 2), G, out=R_buf[:, :rows])  # (b, rows, g): column c times its rows of H_a
+        T = T_buf[:rows]
+        T[...] = R.transpose(1, 0, 2)
+        np.take(T.reshape(rows, b * g), pick, axis=1, out=out[start : start + rows])
     return out
 
 
