@@ -229,7 +229,7 @@ def compare_svd(m: int, n: int, k: int, power_iters: int, limits: dict, repeats:
                 flops = 4.0 * (q + 1) * m * n * l if name != "ARPACK" else np.nan
                 share, bound = bound_share(flops, (2 * q + 2) * M.nbytes, t[name], limits, M.dtype) if name != "ARPACK" else (np.nan, "")
                 rows.append({"dtype": str(M.dtype), "method": name, "seconds": t[name], "vs_sklearn": t[name] / t["sklearn"],
-                             "error": err / s[k], "dtype_out": str(U.dtype), "share": share, "bound": bound})
+                             "error": float(err / s[k]), "dtype_out": str(U.dtype), "share": share, "bound": bound})
     return rows
 
 
