@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from build_book import toc_pages as toc_files  # tools/ is on sys.path (conftest.py)
+from myst import toc_pages as toc_files  # tools/ is on the test path (pyproject.toml)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"

@@ -21,9 +21,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
-from build_book import toc_pages as toc_files
+from myst import chapters as book_chapters  # tools/ is on the test path (pyproject)
+from myst import toc_pages as toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -34,12 +34,8 @@ pytestmark = pytest.mark.book
 
 
 def chapters() -> list[str]:
-    """The pages of the "Chapters" part of _toc.yml."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    for part in toc.get("parts", []):
-        if part.get("caption") == "Chapters":
-            return [c["file"] for c in part["chapters"]]
-    return []
+    """The chapters of the book (tools/myst.py: the toc pages written as notebooks)."""
+    return book_chapters()
 
 
 # What the page looks like once its scripts ran: MathJax's first typesetting finished, every image

@@ -9,8 +9,8 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, aslinearoperator
 
 from jl_lab import rsvd
+from jl_lab._timing import one_blas_thread
 
-threadpoolctl = pytest.importorskip("threadpoolctl")
 
 EPS = np.finfo(float).eps
 
@@ -18,7 +18,7 @@ EPS = np.finfo(float).eps
 @pytest.fixture(autouse=True, scope="module")
 def _one_blas_thread():
     """Small matrices: one BLAS thread is faster, and robust on a busy machine."""
-    with threadpoolctl.threadpool_limits(limits=1):
+    with one_blas_thread():
         yield
 
 
