@@ -11,7 +11,9 @@ by ``make bench``) prints the book's per-page CPU and wall-clock times.
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from jl_lab import perf  # noqa: E402
 
 REPEATS = 5
+#: Where the results go: the book's Performance page (book/performance.md) shows this file's tables,
+#: rendered by tools/sphinx_ext/jl_bench.py when the book is built.
+RESULTS = Path(__file__).resolve().parents[1] / "_build" / "bench" / "peers.json"
 INDEX_CONFIGS = [(8, 12), (10, 16), (10, 24), (12, 32), (14, 48)]
 
 
@@ -77,6 +82,13 @@ def main() -> int:
     print("\nTargets")
     for what, ok, detail in verdicts:
         print(f"  [{'met' if ok else 'NOT met'}] {what}: {detail}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "repeats": REPEATS, "limits": lim,
+        "projections": proj, "svd": svd, "hamming": ham, "index": idx,
+        "targets": [{"what": w, "met": bool(ok), "detail": d} for w, ok, d in verdicts],
+    }, indent=1, default=float))
+    print(f"results written to {RESULTS.relative_to(RESULTS.parents[2])} (the book's Performance page shows them)")
     return 0
 
 
