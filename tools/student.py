@@ -390,6 +390,7 @@ def build_wheel(dest: Path) -> Path:
         for name in ("pyproject.toml", "README.md"):
             shutil.copy2(ROOT / name, Path(tmp) / name)
         shutil.copytree(ROOT / "jl_lab", Path(tmp) / "jl_lab", ignore=shutil.ignore_patterns("__pycache__"))
+        answer_keys_only(Path(tmp) / "jl_lab")
         cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
                "--disable-pip-version-check", "--wheel-dir", str(dest), tmp]
         proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -399,18 +400,64 @@ def build_wheel(dest: Path) -> Path:
     return wheel
 
 
-def student_requirements() -> str:
-    """Exact pins, from requirements.txt, of what students install besides the wheel."""
+def answer_keys_only(package: Path) -> None:
+    """Make a copy of ``jl_lab`` the student edition: the answer keys, not the functions that compute them.
+
+    ``jl_lab/check/exercises.py`` (every expected answer's computation) is removed and
+    ``jl_lab/check/answer_keys.json`` (salted hashes, see :mod:`jl_lab.check.engine`) written instead.
+    """
+    from jl_lab import check
+
+    (package / "check" / "exercises.py").unlink()
+    (package / "check" / "answer_keys.json").write_text(json.dumps(check.export_keys(), indent=1) + "\n")
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.strip().lower())
+
+
+def lock(packages, pins: dict[str, tuple[str, str]]) -> list[str]:
+    """The transitive closure of ``packages`` (installed distributions' requirements whose markers hold
+    here), pinned at the versions of ``pins``: a full lock, sorted."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    todo, seen = [(_canonical(p), frozenset()) for p in packages], {}
+    while todo:
+        name, extras = todo.pop()
+        if name in seen and extras <= seen[name]:
+            continue
+        seen[name] = seen.get(name, frozenset()) | extras
+        try:
+            requires = metadata.distribution(name).requires or []
+        except metadata.PackageNotFoundError:
+            raise SystemExit(f"{name} is needed by the student edition but not installed") from None
+        for text in requires:
+            req = Requirement(text)
+            envs = [{"extra": e} for e in seen[name]] or [{"extra": ""}]
+            if req.marker is None or any(req.marker.evaluate(env) for env in envs):
+                todo.append((_canonical(req.name), frozenset(req.extras)))
+    missing = sorted(n for n in seen if n not in pins)
+    if missing:
+        raise SystemExit(f"requirements.txt pins none of {missing}, which the student edition needs")
+    return sorted((f"{pins[n][0]}=={pins[n][1]}" for n in seen), key=str.lower)
+
+
+def student_requirements(extra=()) -> str:
+    """Exact pins, from requirements.txt, of what students install besides the wheel, and of everything
+    those packages need in turn (a full lock: students get exactly the instructor's versions)."""
     pins = {}
     for line in (ROOT / "requirements.txt").read_text().splitlines():
         if "==" in line and not line.lstrip().startswith("#"):
             name, version = line.split("==", 1)
-            pins[re.sub(r"[-_.]+", "-", name.strip().lower())] = (name.strip(), version.strip())
-    missing = [p for p in STUDENT_PACKAGES if p not in pins]
+            pins[_canonical(name)] = (name.strip(), version.strip())
+    missing = [p for p in (*STUDENT_PACKAGES, *extra) if p not in pins]
     if missing:
         raise SystemExit(f"requirements.txt pins none of {missing}")
-    lines = [f"{pins[p][0]}=={pins[p][1]}" for p in STUDENT_PACKAGES]
-    return ("# What the notebooks need besides the jl_lab wheel, at the versions they were run with.\n"
+    lines = lock((*STUDENT_PACKAGES, *extra), pins)
+    return ("# What the notebooks need besides the jl_lab wheel, and everything that needs in turn, at the\n"
+            "# versions the notebooks were run with (a full lock: pip install -r requirements.txt).\n"
             + "\n".join(lines) + "\n")
 
 
