@@ -233,6 +233,38 @@ def edition_markers(text: str) -> str:
     return STUDENT_LINE.sub("", INSTRUCTOR_ONLY.sub("", text))
 
 
+STUDENT_RUN = """## How to run it
+
+The pages are Jupyter notebooks. The archive your teacher hands out has one notebook per chapter (in
+`notebooks/`), the book's helper package `jl_lab` and the exact versions of everything the notebooks
+use; its README says how to install them and start JupyterLab (`jupyter lab notebooks`). In a live
+notebook the interactive explorers (ipywidgets) respond to their sliders. The numerical code lives in
+`jl_lab`, which depends only on NumPy and SciPy, so the pages stay short: each experiment is a call
+into the package followed by a plot.
+
+All randomness goes through an explicit seed (`rng=...`): the same seed gives the same numbers as in
+this book.
+"""
+
+#: commands of the repository that the student archive does not have, as the pages mention them
+REPOSITORY_ONLY = re.compile(r"`make (?:book|test|unit|lab|serve|page|bench|student|assignment|grade|browser|clean)\b"
+                             r"|\btools/|\.venv/bin/python|\bon Colab\b|\bon Binder\b|rocket")
+
+
+def repository_free(text: str) -> str:
+    """A page's text for the student archive: no command of the repository (``make lab`` and the like).
+
+    A page's "How to run it" section (the introduction's) becomes :data:`STUDENT_RUN`, and `` `make lab` ``
+    (a live notebook) becomes `` `jupyter lab` ``, which the archive's README sets up.  Anything else that
+    only the repository has is marked ``% instructor-only`` in the page; :data:`REPOSITORY_ONLY` finds
+    what is left (tests/test_student_text.py).
+    """
+    m = re.search(r"^## How to run it.*?(?=^## |\Z)", text, flags=re.M | re.S)
+    if m:
+        text = text[: m.start()] + STUDENT_RUN + "\n" + text[m.end() :]
+    return text.replace("`make lab`", "`jupyter lab`")
+
+
 def student_intro(text: str) -> str:
     """The introduction with its "How to assign it" section (for teachers) replaced by a student note."""
     m = re.search(r"^## How to assign it.*?(?=^## |\Z)", text, flags=re.M | re.S)
@@ -306,7 +338,7 @@ def write_source(root: Path = ROOT, src: Path = SRC) -> dict[str, nbformat.Noteb
     converted by jupytext from the student notebook, so the site executes exactly its cells.
     """
     pages = toc_pages(root / "_toc.yml")
-    texts = {p: edition_markers((root / f"{p}.md").read_text()) for p in pages}
+    texts = {p: repository_free(edition_markers((root / f"{p}.md").read_text())) for p in pages}
     removed = {label for t in texts.values() for label in solution_labels(t)}
     notebooks: dict[str, nbformat.NotebookNode] = {}
     wanted: set[Path] = set()
