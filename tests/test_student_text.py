@@ -94,3 +94,17 @@ def test_wheel_holds_answer_keys_not_the_computing_functions(tmp_path):
     assert '"ok"' in keys and "def " not in keys
     assert (ROOT / "jl_lab" / "check" / "exercises.py").exists(), "the instructor's package is untouched"
     assert not (ROOT / "jl_lab" / "check" / "answer_keys.json").exists()
+
+
+def test_the_student_sites_jupyterlite_gets_the_student_wheel(tmp_path):
+    """tools/student.py hands its wheel builder to tools/notebooks.py; the check after the build finds a
+    computing wheel."""
+    import notebooks
+
+    instructor = notebooks.build_wheel(tmp_path / "instructor")
+    assert student.computing_wheels(tmp_path) == [instructor]
+    (tmp_path / "instructor" / instructor.name).unlink()
+    student.build_wheel(tmp_path / "student")
+    assert student.computing_wheels(tmp_path) == []
+    source = (ROOT / "tools" / "student.py").read_text()
+    assert "site_notebooks.build_wheel = build_wheel" in source

@@ -31,21 +31,19 @@ import argparse
 import json
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
+import build_book
 import jupytext
+import myst
 import nbformat
 import yaml
+from myst import FENCE, OPTION, chapters, is_chapter, toc_pages  # noqa: F401  (the page model)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_book  # noqa: E402  (tools/ is not a package)
-
-ROOT = build_book.ROOT
+ROOT = myst.ROOT
 STUDENT = ROOT / "_build" / "student"
 SRC = STUDENT / "src"
 OUT = STUDENT / "_build"  # jupyter-book writes into <path-output>/_build
@@ -60,12 +58,7 @@ STUDENT_PACKAGES = (
     "myst-nb", "jupyterlab",
 )
 
-# An opening fence: 3+ backticks or colons and an info string (a language, or a directive name in
-# braces; CommonMark allows up to 3 spaces of indentation).  It is closed by a line of the same
-# character only, at least as long.
-FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
-DIRECTIVE = re.compile(r"^\s*\{(?P<name>[^}\s]+)\}")
-OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
+DIRECTIVE = myst.DIRECTIVE
 CHECK_CALL = re.compile(r"`(check\(\s*[\"'](?P<label>[^\"']+)[\"'][^`]*\))`")
 INSTRUCTOR_ONLY = re.compile(r"^% instructor-only[ \t]*\n.*?^% end instructor-only[ \t]*(?:\n|\Z)", re.M | re.S)
 STUDENT_LINE = re.compile(r"^% student: ?", re.M)
@@ -85,25 +78,8 @@ how to install what the notebooks need and how to run them.
 # Stripping
 # --------------------------------------------------------------------------------------------------
 
-def _closing(lines: list[str], start: int, fence: str) -> int:
-    """Index of the line closing the fence opened at ``start`` (``len(lines)`` if it is never closed)."""
-    char, n = fence[0], len(fence)
-    for j in range(start + 1, len(lines)):
-        s = lines[j].strip()
-        if len(s) >= n and set(s) == {char} and len(lines[j]) - len(lines[j].lstrip(" ")) <= 3:
-            return j
-    return len(lines)
-
-
-def _options(block: list[str]) -> dict[str, str]:
-    """The ``:key: value`` options at the top of a directive's body."""
-    opts = {}
-    for line in block[1:]:
-        m = OPTION.match(line.strip())
-        if not m:
-            break
-        opts[m["key"]] = m["value"].strip()
-    return opts
+_closing = myst.closing_line
+_options = myst.options
 
 
 def split_markdown(source: str) -> tuple[list[tuple], list[str]]:
@@ -279,20 +255,6 @@ def student_intro(text: str) -> str:
 # The book
 # --------------------------------------------------------------------------------------------------
 
-toc_pages = build_book.toc_pages
-
-
-def is_chapter(text: str) -> bool:
-    """A chapter becomes a student notebook: a page written as a notebook (a kernelspec in its front matter)."""
-    m = re.match(r"---\n(.*?)\n---\s*\n", text, flags=re.S)
-    return bool(m) and "kernelspec" in (yaml.safe_load(m.group(1)) or {})
-
-
-def chapters(root: Path = ROOT) -> list[str]:
-    """The pages of _toc.yml that become student notebooks, in order (``book/name``)."""
-    return [p for p in toc_pages(root / "_toc.yml") if is_chapter((root / f"{p}.md").read_text())]
-
-
 def notebook_name(index: int, page: str) -> str:
     """File name of a chapter's notebook in the archive: numbered in the order of the book."""
     return f"{index:02d}-{Path(page).name}.ipynb"
@@ -414,22 +376,13 @@ def execution_seconds(notebooks, out: Path = OUT) -> dict[str, float | None]:
 # --------------------------------------------------------------------------------------------------
 
 def build_wheel(dest: Path) -> Path:
-    """``pip wheel --no-deps`` of jl_lab, from a copy (setuptools would write build/ into the checkout)."""
-    for old in dest.glob("jl_lab-*.whl"):
-        old.unlink()
-    dest.mkdir(parents=True, exist_ok=True)
+    """The student wheel: ``myst.build_wheel`` of a copy of the package made by :func:`answer_keys_only`."""
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("pyproject.toml", "README.md"):
             shutil.copy2(ROOT / name, Path(tmp) / name)
-        shutil.copytree(ROOT / "jl_lab", Path(tmp) / "jl_lab", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "jl_lab", Path(tmp) / "jl_lab", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         answer_keys_only(Path(tmp) / "jl_lab")
-        cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-               "--disable-pip-version-check", "--wheel-dir", str(dest), tmp]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode:
-            raise SystemExit(f"pip wheel failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    (wheel,) = dest.glob("jl_lab-*.whl")
-    return wheel
+        return myst.build_wheel(dest, src=Path(tmp))
 
 
 def answer_keys_only(package: Path) -> None:
@@ -474,6 +427,16 @@ def lock(packages, pins: dict[str, tuple[str, str]]) -> list[str]:
     if missing:
         raise SystemExit(f"requirements.txt pins none of {missing}, which the student edition needs")
     return sorted((f"{pins[n][0]}=={pins[n][1]}" for n in seen), key=str.lower)
+
+
+def computing_wheels(folder: Path) -> list[Path]:
+    """The ``jl_lab`` wheels under ``folder`` that hold the functions computing the answers (none may)."""
+    found = []
+    for wheel in folder.rglob("jl_lab-*.whl"):
+        with zipfile.ZipFile(wheel) as z:
+            if "jl_lab/check/exercises.py" in z.namelist() or "jl_lab/check.py" in z.namelist():
+                found.append(wheel)
+    return found
 
 
 def student_requirements(extra=()) -> str:
@@ -577,9 +540,15 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     notebooks = write_source()
+    import notebooks as site_notebooks  # tools/notebooks.py: its JupyterLite site gets the student wheel
+
+    site_notebooks.build_wheel = build_wheel
     status = build_book.build(OUT, None, args.force, src=SRC)
     if status:
         return status
+    computing = computing_wheels(OUT / "html")
+    if computing:
+        raise SystemExit(f"wheels that compute the answers in the student site: {computing}")
     link = STUDENT / "html"
     if not link.is_symlink():
         shutil.rmtree(link, ignore_errors=True)
