@@ -73,6 +73,11 @@ __all__ = [
     "distortion_curve",
     "needed_sketch_size",
     "gaussian_residual_ratio",
+    "countsketch_isometry_probability",
+    "countsketch_coherent_size",
+    "residual_sweep",
+    "preconditioning_sweep",
+    "lstsq_timings",
 ]
 
 #: The kinds of sketching matrix this module implements.
@@ -108,8 +113,8 @@ def _sketch(A, m: int, kind: str, gen: np.random.Generator, nnz: int) -> np.ndar
     low, width = edges[:-1], np.diff(edges)
     rows = low[:, None] + np.floor(gen.random((nnz, N)) * width[:, None]).astype(np.int64)
     signs = gen.choice(np.array([-1.0, 1.0]), size=(nnz, N)) / np.sqrt(nnz)
-    cols = np.broadcast_to(np.arange(N), (nnz, N))
-    S = sp.csr_matrix((signs.ravel(), (rows.ravel(), cols.ravel())), shape=(m, N))
+    # CSC straight from the arrays: column j holds rows[:, j] (distinct, one per block), no sorting
+    S = sp.csc_matrix((signs.T.ravel(), rows.T.ravel(), np.arange(0, N * nnz + 1, nnz)), shape=(m, N))
     SA = S @ A
     return SA.toarray() if sp.issparse(SA) else np.asarray(SA)
 
@@ -558,3 +563,204 @@ def gaussian_residual_ratio(m, d: int) -> np.ndarray:
     if m.dtype.kind not in "iu" or np.any(m <= d + 1):
         raise ValueError(f"m must be integers > d + 1 = {d + 1}, got {m}")
     return 1.0 + d / (m - d - 1.0)
+
+
+def countsketch_isometry_probability(d: int, m: int) -> float:
+    r"""Probability that CountSketch with ``m`` rows is an exact isometry on ``d`` coordinate vectors.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the subspace spanned by ``d`` coordinate vectors ``e_{i_1}, ..., e_{i_d}``, ``d >= 1``.
+    m : int
+        Rows of the sketch, ``m >= 1``.
+
+    Returns
+    -------
+    float
+        :math:`\prod_{i=0}^{d-1}(1 - i/m)`, the probability that the ``d``
+        coordinates fall in ``d`` distinct buckets (the birthday problem).
+
+    Notes
+    -----
+    CountSketch maps :math:`e_i` to :math:`\pm e_{h(i)}`.  If the buckets
+    :math:`h(i_1),\dots,h(i_d)` are distinct, :math:`SU` has orthonormal
+    columns and the distortion is 0; if two collide, :math:`SU` has two
+    parallel columns and a direction is sent to zero (distortion 1).  This is
+    why CountSketch needs :math:`m = \Omega(d^2)` rows on coherent subspaces
+    (Nelson & Nguyen 2013, lower bound), against :math:`O(d)` for dense sketches.
+
+    Examples
+    --------
+    >>> round(countsketch_isometry_probability(5, 20), 4)
+    0.5814
+    """
+    d = check_int(d, "d", 1)
+    m = check_int(m, "m", 1)
+    return float(np.prod(1.0 - np.arange(d) / m))
+
+
+def countsketch_coherent_size(d: int, prob: float = 0.9) -> int:
+    """Smallest ``m`` with :func:`countsketch_isometry_probability` ``(d, m) >= prob``.
+
+    Parameters
+    ----------
+    d : int
+        Subspace dimension, ``d >= 1``.
+    prob : float
+        Required probability, in (0, 1).
+
+    Returns
+    -------
+    int
+        About ``d (d - 1) / (2 ln(1/prob))`` for large ``d``.
+
+    Examples
+    --------
+    >>> countsketch_coherent_size(10, 0.9)
+    431
+    """
+    d = check_int(d, "d", 1)
+    prob = check_real(prob, "prob", 0, 1, True, True)
+    lo, hi = max(d - 1, 1), max(d, 1)
+    while countsketch_isometry_probability(d, hi) < prob:
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:                       # invariant: P(lo) < prob <= P(hi), P increasing in m
+        mid = (lo + hi) // 2
+        if countsketch_isometry_probability(d, mid) >= prob:
+            hi = mid
+        else:
+            lo = mid
+    return hi if countsketch_isometry_probability(d, lo) < prob else lo
+
+
+def residual_sweep(A, b, ms: Sequence[int], kinds: Sequence[str] = KINDS, trials: int = 10, rng=None) -> dict:
+    """``||A x_hat - b||^2 / ||A x* - b||^2`` of :func:`sketch_and_solve` for each kind and sketch size.
+
+    Parameters
+    ----------
+    A : array_like of shape (N, d)
+    b : array_like of shape (N,)
+        Not in the range of ``A`` (the optimal residual must be nonzero).
+    ms : sequence of int
+        Sketch sizes, each ``> d``.
+    kinds : sequence of str
+    trials : int
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    dict
+        ``"m"``, ``"kinds"``, ``"ratio"`` of shape ``(len(kinds), len(ms), trials)``,
+        ``"gaussian_theory"``: :func:`gaussian_residual_ratio` where defined (NaN elsewhere).
+    """
+    A = check_array(A, "A", ndim=2)
+    b = _check_rhs(b, A.shape[0])
+    d = A.shape[1]
+    ms = [check_int(m, "ms", d + 1) for m in ms]
+    for kind in kinds:
+        check_choice(kind, "kinds", KINDS)
+    trials = check_int(trials, "trials", 1)
+    gen = check_rng(rng)
+    r2 = np.linalg.norm(A @ np.linalg.lstsq(A, b, rcond=None)[0] - b) ** 2
+    if r2 <= (1e-10 * np.linalg.norm(b)) ** 2:
+        raise ValueError("b must not lie in the range of A (the optimal residual is zero)")
+    Ab = _stack(A, b)
+    ratio = np.empty((len(kinds), len(ms), trials))
+    for a, kind in enumerate(kinds):
+        for j, m in enumerate(ms):
+            for t in range(trials):
+                SAb = _sketch(Ab, m, kind, gen, min(8, m))
+                x = np.linalg.lstsq(SAb[:, :-1], SAb[:, -1], rcond=None)[0]
+                ratio[a, j, t] = np.linalg.norm(A @ x - b) ** 2 / r2
+    ms_arr = np.asarray(ms)
+    theory = np.where(ms_arr > d + 1, 1.0 + d / np.maximum(ms_arr - d - 1.0, 1e-300), np.nan)
+    return {"m": ms_arr, "kinds": tuple(kinds), "ratio": ratio, "gaussian_theory": theory}
+
+
+def preconditioning_sweep(
+    conds: Sequence[float], n_rows: int, n_cols: int, m: int, kind: str = "sparse-sign",
+    tol: float = 1e-10, iter_lim: int = 5000, rng=None,
+) -> dict:
+    """LSQR iterations with and without the sketch preconditioner, for test matrices of growing condition number.
+
+    Parameters
+    ----------
+    conds : sequence of float
+        Condition numbers ``>= 1`` (:func:`subspace_matrix`, incoherent).
+    n_rows, n_cols : int
+        Size ``N x d`` of each problem.
+    m : int
+        Sketch size of the preconditioner, ``>= d``.
+    kind : str
+        Kind of sketch.
+    tol : float
+        LSQR's ``atol = btol``.
+    iter_lim : int
+        Iteration cap of both solvers.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    dict
+        ``"cond"``, ``"plain"`` and ``"sketched"`` (iterations), ``"plain_error"`` and
+        ``"sketched_error"``: :math:`\\|x - x^\\star\\|/\\|x^\\star\\|` against :func:`numpy.linalg.lstsq`.
+    """
+    d = check_int(n_cols, "n_cols", 1)
+    N = check_int(n_rows, "n_rows", d)
+    conds = [check_real(c, "conds", 1.0) for c in conds]
+    iter_lim = check_int(iter_lim, "iter_lim", 1)
+    gen = check_rng(rng)
+    out = {k: [] for k in ("plain", "sketched", "plain_error", "sketched_error")}
+    for c in conds:
+        A = subspace_matrix(N, d, cond=c, rng=gen)
+        b = A @ gen.standard_normal(d) + 1e-2 * gen.standard_normal(N)
+        x_ref = np.linalg.lstsq(A, b, rcond=None)[0]
+        res = lsqr(A, b, atol=tol, btol=tol, iter_lim=iter_lim)
+        x, it = sketch_precondition_lsqr(A, b, m, kind, rng=gen, tol=tol, iter_lim=iter_lim)
+        out["plain"].append(int(res[2]))
+        out["sketched"].append(it)
+        out["plain_error"].append(float(np.linalg.norm(res[0] - x_ref) / np.linalg.norm(x_ref)))
+        out["sketched_error"].append(float(np.linalg.norm(x - x_ref) / np.linalg.norm(x_ref)))
+    return {"cond": np.asarray(conds), **{k: np.asarray(v) for k, v in out.items()}}
+
+
+def lstsq_timings(A, b, m: int, repeats: int = 3, rng=None) -> dict:
+    """Best-of-``repeats`` time and residual excess of LAPACK's least squares and of the sketched solvers.
+
+    Parameters
+    ----------
+    A : array_like of shape (N, d)
+    b : array_like of shape (N,)
+    m : int
+        Sketch size for every sketched solver.
+    repeats : int
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    dict
+        ``name -> {"time": seconds, "excess": ||Ax - b|| / ||Ax* - b|| - 1}`` for
+        ``"numpy.linalg.lstsq"``, ``"sketch-and-solve (<kind>)"`` and
+        ``"preconditioned LSQR (<kind>)"``, every kind.
+    """
+    from ._timing import best_time
+
+    A = check_array(A, "A", ndim=2)
+    b = _check_rhs(b, A.shape[0])
+    m = check_int(m, "m", A.shape[1])
+    gen = check_rng(rng)
+    solvers = {"numpy.linalg.lstsq": lambda: np.linalg.lstsq(A, b, rcond=None)[0]}
+    for kind in KINDS:
+        solvers[f"sketch-and-solve ({kind})"] = lambda kind=kind: sketch_and_solve(A, b, m, kind, rng=gen)
+    for kind in KINDS:
+        solvers[f"preconditioned LSQR ({kind})"] = (
+            lambda kind=kind: sketch_precondition_lsqr(A, b, m, kind, rng=gen, tol=1e-12, iter_lim=200)[0])
+    out = {}
+    for name, f in solvers.items():
+        t, x = best_time(f, repeats)
+        out[name] = {"time": t, "residual": float(np.linalg.norm(A @ x - b))}
+    r_opt = out["numpy.linalg.lstsq"]["residual"]
+    for v in out.values():
+        v["excess"] = v["residual"] / r_opt - 1.0
+    return out

@@ -248,3 +248,39 @@ def test_bad_input():
         sketch.gaussian_residual_ratio(3, 2)
     with pytest.raises(ValueError, match="n_rows"):
         sketch.subspace_matrix(2, 3)
+
+
+# --------------------------------------------------------------------------- helpers of the chapter
+
+
+def test_countsketch_birthday_size():
+    assert sketch.countsketch_isometry_probability(1, 1) == 1.0
+    assert sketch.countsketch_isometry_probability(3, 2) == 0.0          # pigeonhole
+    for d in (2, 5, 10, 32):
+        m = sketch.countsketch_coherent_size(d, 0.9)
+        assert sketch.countsketch_isometry_probability(d, m) >= 0.9 > sketch.countsketch_isometry_probability(d, m - 1)
+        # large-d approximation d(d-1) / (2 ln(1/0.9)), within the first-order correction
+        assert abs(m - d * (d - 1) / (2 * np.log(1 / 0.9))) < 0.1 * m + 2
+
+
+def test_residual_sweep_matches_sketch_and_solve():
+    gen = np.random.default_rng(30)
+    A, b = gen.standard_normal((256, 4)), gen.standard_normal(256)
+    out = sketch.residual_sweep(A, b, [10, 40], kinds=("gaussian", "countsketch"), trials=3, rng=31)
+    assert out["ratio"].shape == (2, 2, 3) and np.all(out["ratio"] >= 1 - 1e-12)
+    np.testing.assert_allclose(out["gaussian_theory"], [1 + 4 / 5, 1 + 4 / 35])
+    with pytest.raises(ValueError, match="range of A"):
+        sketch.residual_sweep(A, A @ np.ones(4), [10])
+
+
+def test_preconditioning_sweep_and_timings():
+    pre = sketch.preconditioning_sweep([1, 1e6], 512, 10, m=40, rng=32)
+    assert pre["plain"][0] <= 2                       # kappa = 1: orthogonal columns, LSQR is done at once
+    assert pre["plain"][1] > pre["sketched"][1]
+    assert np.all(pre["sketched_error"] < 1e-6)
+    gen = np.random.default_rng(33)
+    A, b = gen.standard_normal((256, 5)), gen.standard_normal(256)
+    res = sketch.lstsq_timings(A, b, 20, repeats=1, rng=34)
+    assert len(res) == 1 + 2 * len(KINDS) and res["numpy.linalg.lstsq"]["excess"] == 0
+    assert all(v["time"] >= 0 and v["excess"] > -1e-12 for v in res.values())
+    assert all(res[f"preconditioned LSQR ({k})"]["excess"] < 1e-10 for k in KINDS)
