@@ -1270,3 +1270,50 @@ def nystrom(A, k: int, rng=None, oversample: int = 10):
     U, sv, _ = np.linalg.svd(B, full_matrices=False)
     lam = np.maximum(sv**2 - nu, 0.0)
     return U[:, :k], lam[:k]
+
+
+def krylov_comparison(M, k: int, power_iters_si, power_iters_krylov, oversample: int = 10,
+                      block_size: int | None = None, trials: int = 1, rng=None) -> dict:
+    """Spectral error of subspace iteration and of block Krylov iteration against their matrix-vector products.
+
+    Parameters
+    ----------
+    M : array_like or scipy.sparse matrix of shape (m, n)
+    k : int
+        Target rank.
+    power_iters_si, power_iters_krylov : sequence of int
+        Values of ``q`` for :func:`randomized_svd` (block ``k + oversample``) and for
+        :func:`block_krylov_svd` (block ``block_size``, default ``k``).
+    oversample : int
+    block_size : int, optional
+    trials : int
+        Independent runs per setting (errors are averaged).
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    dict
+        ``"si_matvecs"``, ``"si_error"``, ``"krylov_matvecs"``, ``"krylov_error"``: spectral
+        errors ``||M - U diag(s) Vt||_2`` (mean over trials), by :func:`residual_norm`.
+    """
+    M = _check_input_matrix(M)
+    k = check_int(k, "k", 1, min(M.shape))
+    p = check_int(oversample, "oversample", 0)
+    b = k if block_size is None else check_int(block_size, "block_size", k)
+    trials = check_int(trials, "trials", 1)
+    gen = check_rng(rng)
+    out = {"si_matvecs": [], "si_error": [], "krylov_matvecs": [], "krylov_error": []}
+    for q in power_iters_si:
+        q = check_int(q, "power_iters_si", 0)
+        errs = [residual_norm(M, *randomized_svd(M, k, p, q, rng=gen), rng=gen) for _ in range(trials)]
+        out["si_matvecs"].append(subspace_iteration_matvecs(k + p, q))
+        out["si_error"].append(float(np.mean(errs)))
+    for q in power_iters_krylov:
+        q = check_int(q, "power_iters_krylov", 0)
+        errs = [residual_norm(M, *block_krylov_svd(M, k, q, rng=gen, block_size=b), rng=gen) for _ in range(trials)]
+        out["krylov_matvecs"].append(krylov_matvecs(b, q))
+        out["krylov_error"].append(float(np.mean(errs)))
+    return {key: np.asarray(v) for key, v in out.items()}
+
+
+__all__ += ["krylov_comparison"]
