@@ -764,3 +764,107 @@ def lstsq_timings(A, b, m: int, repeats: int = 3, rng=None) -> dict:
     for v in out.values():
         v["excess"] = v["residual"] / r_opt - 1.0
     return out
+
+
+# ---------------------------------------------------------------------------
+# the sparse kinds as Johnson-Lindenstrauss maps of points (chapter jl_lemma, "Which random matrix?")
+# ---------------------------------------------------------------------------
+
+__all__ += ["feature_hash", "points_min_dim"]
+
+
+def feature_hash(X, n_components: int) -> np.ndarray:
+    r"""The hashing trick of Weinberger et al. (2009) through scikit-learn's ``FeatureHasher``.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D)
+        Points as rows; column ``j`` is the feature named ``"f<j>"``.
+    n_components : int
+        Number of buckets ``n >= 1``.
+
+    Returns
+    -------
+    ndarray of shape (N, n)
+        ``S x`` for the CountSketch matrix ``S`` whose column ``j`` holds
+        ``sign(h(j))`` in row ``|h(j)| mod n``, ``h`` = signed 32-bit MurmurHash3
+        of ``"f<j>"`` with seed 0 (``alternate_sign=True``).
+
+    Notes
+    -----
+    Feature hashing is CountSketch (Charikar, Chen & Farach-Colton 2002) with a
+    fixed hash function instead of a random one: :math:`\mathbb E\|Sx\|^2 = \|x\|^2`
+    over random hashes, and Freksen, Kamma and Larsen (2018) give the exact
+    trade-off: norms are kept within :math:`1\pm\varepsilon` when
+    :math:`\|x\|_\infty/\|x\|_2` is small enough for the given :math:`n`.  Needs scikit-learn.
+
+    References
+    ----------
+    Weinberger, K., Dasgupta, A., Langford, J., Smola, A. and Attenberg, J. (2009). Feature hashing
+    for large scale multitask learning. ICML.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Y = feature_hash(np.eye(4), 16)
+    >>> np.abs(Y).sum(axis=1)
+    array([1., 1., 1., 1.])
+    """
+    from sklearn.feature_extraction import FeatureHasher
+
+    X = check_array(X, "X", ndim=2)
+    n = check_int(n_components, "n_components", 1)
+    names = [f"f{j}" for j in range(X.shape[1])]
+    rows = [dict(zip(names, row)) for row in X]
+    return FeatureHasher(n_features=n, input_type="dict", alternate_sign=True).transform(rows).toarray()
+
+
+def points_min_dim(X, eps: float, kind: str, n_grid: Sequence[int], trials: int = 6, success: float = 0.5,
+                   rng=None) -> float:
+    """Smallest ``n`` on a grid at which a sketch of the rows of ``X`` keeps every squared distance within ``1 +- eps``.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D)
+        Points, no two equal.
+    eps : float
+        Distortion in (0, 1), as in :func:`jl_lab.projections.max_distortion`.
+    kind : {"gaussian", "srht", "countsketch", "sparse-sign", "feature-hashing"}
+        The sketch applied to each point (acting on ``R^D``); ``"feature-hashing"``
+        is :func:`feature_hash` (deterministic: one trial).
+    n_grid : sequence of int
+        Increasing target dimensions to try.
+    trials : int
+    success : float
+        Required fraction of trials, in (0, 1].
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    float
+        The dimension, or NaN if no ``n`` of the grid reaches it.
+
+    Notes
+    -----
+    Unlike :func:`jl_lab.bounds.empirical_min_dim`, the sparse sketches have no nested
+    structure (a CountSketch with ``n`` rows is not the first rows of one with
+    more), so every ``n`` is drawn afresh and the grid is scanned upwards.
+    """
+    X = check_array(X, "X", ndim=2, min_rows=2)
+    eps = check_real(eps, "eps", 0, 1, True, True)
+    check_choice(kind, "kind", KINDS + ("feature-hashing",))
+    grid = [check_int(n, "n_grid", 1) for n in n_grid]
+    trials = 1 if kind == "feature-hashing" else check_int(trials, "trials", 1)
+    success = check_real(success, "success", 0, 1, True, False)
+    gen = check_rng(rng)
+    padded = 1 << (X.shape[1] - 1).bit_length()
+    for n in grid:
+        if kind == "srht" and n > padded:
+            break
+        ok = 0
+        for _ in range(trials):
+            Y = feature_hash(X, n) if kind == "feature-hashing" else _sketch(X.T, n, kind, gen, min(8, n)).T
+            ok += projections.max_distortion(X, Y) <= eps
+        if ok >= success * trials - 1e-9:
+            return float(n)
+    return float("nan")

@@ -284,3 +284,28 @@ def test_preconditioning_sweep_and_timings():
     assert len(res) == 1 + 2 * len(KINDS) and res["numpy.linalg.lstsq"]["excess"] == 0
     assert all(v["time"] >= 0 and v["excess"] > -1e-12 for v in res.values())
     assert all(res[f"preconditioned LSQR ({k})"]["excess"] < 1e-10 for k in KINDS)
+
+
+def test_feature_hash_is_countsketch_with_murmurhash():
+    """scikit-learn's FeatureHasher: column j goes to row |h(j)| mod n with sign of h(j), h = murmurhash3_32("f<j>")."""
+    from sklearn.utils import murmurhash3_32
+
+    n, D = 16, 40
+    X = np.random.default_rng(80).standard_normal((5, D))
+    S = np.zeros((n, D))
+    for j in range(D):
+        h = murmurhash3_32(f"f{j}", seed=0)
+        S[abs(h) % n, j] = 1.0 if h >= 0 else -1.0
+    np.testing.assert_allclose(sketch.feature_hash(X, n), X @ S.T, atol=1e-6)   # FeatureHasher works in float64
+
+
+def test_points_min_dim_on_orthonormal_points():
+    """CountSketch on e_1..e_N embeds all e_i - e_j only without collisions: impossible for n < N, likely for n >> N^2."""
+    X = np.eye(12)
+    assert np.isnan(sketch.points_min_dim(X, 0.3, "countsketch", [4, 8, 11], trials=4, rng=81))
+    n = sketch.points_min_dim(X, 0.3, "countsketch", [12, 50, 200, 2000], trials=4, rng=82)
+    assert n >= 12
+    # a Gaussian map to 2 dimensions cannot keep 66 distances within 10%; 2000 dimensions do
+    assert sketch.points_min_dim(X, 0.1, "gaussian", [2, 2000], trials=3, rng=83) == 2000
+    with pytest.raises(ValueError, match="kind"):
+        sketch.points_min_dim(X, 0.3, "achlioptas", [4])
