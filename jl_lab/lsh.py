@@ -47,7 +47,7 @@ import scipy.sparse as sp
 from scipy.optimize import brentq
 
 from ._timing import best_time
-from ._validation import check_array, check_choice, check_int, check_real, check_rng
+from ._validation import check_array, check_choice, check_int, check_real, check_rng, is_dask_array
 
 __all__ = [
     "ESTIMATORS",
@@ -191,6 +191,10 @@ def sign_codes(X, n_bits: int, rng=None) -> np.ndarray:
     >>> int(hamming_distance(codes[0], codes[2]))  # opposite vectors differ in every bit
     12
     """
+    if is_dask_array(X):  # lazy, block by block (jl_lab.scale_out imports dask)
+        from .scale_out import dask_sign_codes
+
+        return dask_sign_codes(X, check_int(n_bits, "n_bits", 1), check_rng(rng))
     X, _ = _check_points(X, "X")
     n_bits = check_int(n_bits, "n_bits", 1)
     gen = check_rng(rng)

@@ -53,7 +53,7 @@ from scipy.linalg import lapack
 from scipy.sparse.linalg import LinearOperator, svds
 
 from ._timing import best_time
-from ._validation import check_array, check_choice, check_int, check_rng
+from ._validation import check_array, check_choice, check_int, check_rng, is_dask_array
 
 __all__ = [
     "NORMALIZERS",
@@ -340,6 +340,13 @@ def randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, rng=No
     >>> bool(np.allclose(U @ np.diag(s) @ Vt, M))
     True
     """
+    if is_dask_array(M):  # q + 1 passes over row blocks (jl_lab.scale_out imports dask)
+        from .scale_out import dask_randomized_svd
+
+        check_int(oversample, "oversample", 0)
+        check_int(power_iters, "power_iters", 0)
+        check_choice(normalizer, "normalizer", NORMALIZERS)
+        return dask_randomized_svd(M, k, oversample, power_iters, check_rng(rng), normalizer)
     M = _as_operator(M)
     m, n = M.shape
     k = check_int(k, "k", 1, min(m, n))
