@@ -64,6 +64,8 @@ __all__ = [
     "reset_read_stats",
     "measure",
     "fit_line",
+    "compare_svd",
+    "scaling",
 ]
 
 #: Environment variable holding a scheduler address (``tcp://host:8786``); unset means the embedded cluster.
@@ -451,6 +453,8 @@ def start_client(n_workers: int = 2, threads_per_worker: int = 1, processes: boo
         processes=bool(processes),
         memory_limit=memory_limit,
         dashboard_address=None,
+        # no dashboard, and the scheduler's small HTTP server on a free port: the default 8787 may be taken
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
         silence_logs=logging.ERROR,
     )
     return Client(cluster)
@@ -602,6 +606,9 @@ def write_npy_blocks(directory, n_rows: int, n_cols: int, s, rows_per_block: int
         if {k: old.get(k) for k in meta} == meta:
             return {**old, "seconds": 0.0}
     directory.mkdir(parents=True, exist_ok=True)
+    meta_path.unlink(missing_ok=True)  # incomplete until the last block is written
+    for stale in directory.glob("block_*.npy"):  # a previous matrix with other parameters
+        stale.unlink()
     t0 = time.perf_counter()
     sizes = [min(b, m - a) for a in starts]
     R = np.zeros((r, r))
@@ -745,3 +752,123 @@ def fit_line(x, y) -> dict:
     ss = np.sum((y - y.mean()) ** 2)
     r2 = 1.0 - (resid @ resid) / ss if ss > 0 else 1.0
     return {"slope": float(coef[1]), "intercept": float(coef[0]), "slope_se": float(se), "r2": float(r2)}
+
+
+def compare_svd(
+    X, k: int, s_true, oversample: int = 10, power_iters: int = 1, client=None, rng=0, one_graph: bool = False
+) -> dict:
+    """jl_lab's randomized SVD against ``dask.array.linalg.svd_compressed`` on the same dask array.
+
+    Parameters
+    ----------
+    X : dask.array.Array
+        Tall, chunked by rows (ideally from :func:`open_npy_blocks`, whose loader counts reads).
+    k : int
+        Rank.
+    s_true : array_like
+        The exact leading singular values (at least ``k``).
+    oversample, power_iters : int
+        The same settings for both (``n_oversamples``, ``n_power_iter``).
+    client : distributed.Client, optional
+        Needed by ``svd_compressed(compute=True)`` and for the counters of worker processes.
+    rng : int
+        Seed of both test matrices.
+    one_graph : bool
+        Also run ``svd_compressed(compute=False)`` as ``"dask_graph"``: one
+        graph in which every block feeds every product (the blocks are read
+        once and kept until the last product: mind the memory).
+
+    Returns
+    -------
+    dict of str -> dict
+        For ``"jl_lab"`` (``s`` and ``Vt``, then ``U`` computed, passes counted
+        separately as ``"passes_u"``) and ``"dask"`` (``compute=True``, which
+        re-reads the input at each use instead of keeping it): ``"seconds"``,
+        ``"passes"`` (bytes read / matrix bytes), ``"peak"`` (bytes of blocks
+        alive at once), ``"s_error"`` (max relative error of the ``k``
+        singular values) and ``"s"``.
+
+    Notes
+    -----
+    With ``q`` power iterations, jl_lab reads the data ``q + 1`` times and once
+    more for ``U``; ``svd_compressed`` alternates products with ``A`` and
+    ``A^T`` and reads it ``2q + 2`` times.
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> A = np.diag([3.0, 2.0, 1.0, 0.5])
+    >>> out = compare_svd(da.from_array(A, chunks=(2, 4)), 2, [3.0, 2.0], 0, 0)  # doctest: +SKIP
+    """
+    import dask
+    import dask.array as da
+
+    from . import rsvd
+
+    check_dask_array(X, "X")
+    k = check_int(k, "k", 1, X.shape[1])
+    s_true = check_array(s_true, "s_true", ndim=1, nonnegative=True)[:k]
+    if s_true.size < k:
+        raise ValueError(f"s_true must hold at least k = {k} values, got {s_true.size}")
+    p = check_int(oversample, "oversample", 0)
+    q = check_int(power_iters, "power_iters", 0)
+    nbytes = X.nbytes
+    out = {}
+    run = measure(lambda: rsvd.randomized_svd(X, k, p, q, rng=rng), client, nbytes)
+    U, s, _ = run["result"]
+    run_u = measure(lambda: U.compute(), client, nbytes)
+    out["jl_lab"] = {
+        "seconds": run["seconds"] + run_u["seconds"],
+        "passes": run["passes"] + run_u["passes"],
+        "passes_u": run_u["passes"],
+        "peak": max(run["peak"], run_u["peak"]),
+        "s": s,
+    }
+    for key, eager in (("dask", True), ("dask_graph", False))[: 2 if one_graph else 1]:
+        run = measure(
+            lambda: dask.compute(
+                *da.linalg.svd_compressed(X, k, n_power_iter=q, n_oversamples=p, seed=rng, compute=eager)
+            ),
+            client,
+            nbytes,
+        )
+        out[key] = {"seconds": run["seconds"], "passes": run["passes"], "peak": run["peak"], "s": run["result"][1]}
+    for res in out.values():
+        res["s_error"] = float(np.max(np.abs(res["s"] - s_true) / s_true))
+    return out
+
+
+def scaling(directory, rows, func, client=None) -> dict:
+    """Time ``func(X)`` on the first ``rows[j]`` rows of a block store and fit a line to time against rows.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        A store written by :func:`write_npy_blocks`.
+    rows : sequence of int
+        At least three sizes (rounded down to whole blocks).
+    func : callable
+        ``func(X)`` computes something from the dask array ``X``.
+    client : distributed.Client, optional
+
+    Returns
+    -------
+    dict
+        ``"rows"`` (actual), ``"seconds"``, ``"passes"``, and the fit of :func:`fit_line`
+        (``"slope"`` in seconds per row, ``"slope_se"``, ``"intercept"``, ``"r2"``).
+
+    Examples
+    --------
+    >>> out = scaling("store", [1000, 2000, 4000], lambda X: X.sum().compute())  # doctest: +SKIP
+    """
+    if not callable(func):
+        raise TypeError(f"func must be callable, got {type(func).__name__}")
+    sizes, seconds, passes = [], [], []
+    for r in rows:
+        X = open_npy_blocks(directory, r)
+        run = measure(lambda: func(X), client, X.nbytes)
+        sizes.append(X.shape[0])
+        seconds.append(run["seconds"])
+        passes.append(run["passes"])
+    fit = fit_line(np.array(sizes, dtype=float), np.array(seconds))
+    return {"rows": np.array(sizes), "seconds": np.array(seconds), "passes": np.array(passes), **fit}
