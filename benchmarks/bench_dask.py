@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from jl_lab import projections, scale_out  # noqa: E402
 
 ROWS, COLS, BLOCK_ROWS = 320_000, 400, 2_500
-WORKER_MEMORY = "300MB"
+WORKER_MEMORY = "400MB"
 S_TRUE = 0.8 ** np.arange(60)
 
 

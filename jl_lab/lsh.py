@@ -158,7 +158,9 @@ def sign_codes(X, n_bits: int, rng=None) -> np.ndarray:
     Parameters
     ----------
     X : array_like of shape (N, D) or scipy.sparse matrix
-        Points as rows, none of them zero.
+        Points as rows, none of them zero.  A ``dask.array.Array`` chunked by
+        rows gives lazy dask codes, computed block by block
+        (:func:`jl_lab.scale_out.dask_sign_codes`).
     n_bits : int
         Number of random hyperplanes (bits per point), ``>= 1``.
     rng : None, int or numpy.random.Generator

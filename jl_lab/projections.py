@@ -199,7 +199,9 @@ def random_projection(X, n_components: int, kind: str = "gaussian", rng=None) ->
     ----------
     X : array_like of shape (N, D) or scipy.sparse matrix
         Points as rows.  Sparse input is accepted by ``"gaussian"``,
-        ``"achlioptas"`` and ``"very-sparse"``.
+        ``"achlioptas"`` and ``"very-sparse"``.  A ``dask.array.Array`` chunked by
+        rows gives a lazy dask array, computed block by block
+        (:func:`jl_lab.scale_out.dask_random_projection`).
     n_components : int
         Target dimension ``n >= 1``.  For ``"srht"``, at most the padded
         dimension ``2^ceil(log2 D)``.

@@ -290,7 +290,9 @@ def randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, rng=No
     ----------
     M : ndarray, scipy.sparse matrix or LinearOperator of shape (m, n)
         Real input.  A wide matrix (``m < n``) is processed as ``M^T``, so the
-        test matrix and the small SVD are always on the smaller side.
+        test matrix and the small SVD are always on the smaller side.  A tall
+        ``dask.array.Array`` chunked by rows is read ``q + 1`` times and ``U``
+        comes back as a lazy dask array (:func:`jl_lab.scale_out.dask_randomized_svd`).
     k : int
         Target rank, ``1 <= k <= min(m, n)``.
     oversample : int

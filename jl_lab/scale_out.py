@@ -336,7 +336,9 @@ def dask_randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, r
     -------
     U : dask.array.Array of shape (m, k)
         Lazy ``M @ T`` with a small ``n x k`` matrix ``T``; computing it is one
-        more pass over ``M``.
+        more pass over ``M``.  If the sample ``A Z`` has numerical rank below
+        ``k`` (``M`` of rank < k), the missing singular values are 0 and their
+        columns of ``U`` and rows of ``Vt`` are 0.
     s : ndarray of shape (k,)
     Vt : ndarray of shape (k, n)
 
@@ -349,7 +351,9 @@ def dask_randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, r
     client), both :math:`H = A^\\top Y` and the R factor of :math:`Y = QR` by
     TSQR.  Then :math:`A^\\top Q = HR^{-1}`, whose SVD gives
     :math:`Q^\\top A = \\hat U \\Sigma V^\\top`, and
-    :math:`U = Q\\hat U = A\\,(Z_q R^{-1}\\hat U)`.  In exact arithmetic this is
+    :math:`U = Q\\hat U = A\\,(Z_q R^{-1}\\hat U)` (computed through the SVD of
+    :math:`R`, so that a rank-deficient sample loses directions instead of
+    amplifying rounding).  In exact arithmetic this is
     the NumPy path's :math:`Q = \\operatorname{orth}((AA^\\top)^q A\\Omega)`, so the
     results agree to rounding; passes: :math:`q + 1` (plus one for ``U``),
     against :math:`2q + 2` for alternating products with :math:`A` and
@@ -398,10 +402,19 @@ def dask_randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, r
     H, R = _one_pass(M, Z, "M", want_h=True, want_r=True)
     if not np.all(np.isfinite(H)):
         raise ValueError("M's products overflowed (their entries are not finite)")
-    Rinv = sla.solve_triangular(R, np.eye(size), check_finite=False)
-    W = H @ Rinv  # A^T Q
-    Ub, s, Vt = rsvd._svd_of_transpose(W, k)
-    T = Z @ (Rinv @ Ub)
+    # Y = Q R and R = U_r S_r V_r^T: Y V_r S_r^{-1} is an orthonormal basis of range(Y), rotated;
+    # directions of R below rounding (a sample of rank < l) are dropped instead of amplified.
+    _, sr, Vrt = sla.svd(R, check_finite=False)
+    keep = sr > sr[0] * size * np.finfo(float).eps if sr[0] > 0 else np.zeros(size, dtype=bool)
+    B = Vrt[keep].T / sr[keep]  # Q = A Z B
+    rank = int(keep.sum())
+    s = np.zeros(k)
+    Vt = np.zeros((k, n))
+    T = np.zeros((n, k))
+    if rank:
+        Ub, s_r, Vt_r = rsvd._svd_of_transpose(H @ B, min(k, rank))  # A^T Q = H B
+        s[: s_r.size], Vt[: s_r.size] = s_r, Vt_r
+        T[:, : s_r.size] = Z @ (B @ Ub)
     U = M.map_blocks(_right_product, T, dtype=np.float64, chunks=(M.chunks[0], (k,)), token="jl-rsvd-U")
     return U, s, Vt
 

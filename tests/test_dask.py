@@ -198,3 +198,15 @@ def test_jl_lab_does_not_import_dask():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_rank_deficient_sample_gives_zeros_not_noise(client):
+    A = rsvd.matrix_with_spectrum(300, 40, [3.0, 2.0, 1.0], rng=0)  # rank 3 < k = 5 < l = 10
+    U, s, Vt = rsvd.randomized_svd(A, 5, 5, 1, rng=0)
+    Ud, sd, Vtd = rsvd.randomized_svd(da.from_array(A, chunks=(70, 40)), 5, 5, 1, rng=0)
+    np.testing.assert_allclose(sd[:3], [3.0, 2.0, 1.0], rtol=1e-12)
+    assert np.all(sd[3:] <= 1e-13)
+    Ud = Ud.compute()
+    Vt3, U3 = _align(Vt[:3], Vtd[:3], Ud[:, :3])
+    np.testing.assert_allclose(U3, U[:, :3], atol=1e-10)
+    np.testing.assert_allclose((Ud * sd) @ Vtd, A, atol=1e-12)
