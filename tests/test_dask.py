@@ -210,3 +210,43 @@ def test_rank_deficient_sample_gives_zeros_not_noise(client):
     Vt3, U3 = _align(Vt[:3], Vtd[:3], Ud[:, :3])
     np.testing.assert_allclose(U3, U[:, :3], atol=1e-10)
     np.testing.assert_allclose((Ud * sd) @ Vtd, A, atol=1e-12)
+
+
+def _peak_rss() -> int:
+    """Largest resident set of this process so far (VmHWM), in bytes (Linux)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return -1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads VmHWM from /proc")
+def test_worker_process_with_less_memory_than_the_matrix(tmp_path):
+    """A worker process limited to 200 MB runs a randomized SVD of a 256 MB matrix, staying under the limit.
+
+    The nanny restarts a worker that passes 95% of its limit (and the
+    computation then fails); pausing is switched off so that a worker close to
+    the limit fails instead of waiting.  The worker's peak resident memory
+    (VmHWM, the whole process: interpreter, dask, blocks) must stay below the
+    limit, which is below the matrix's size.
+    """
+    import dask
+
+    s = 0.5 ** np.arange(8.0)
+    meta = scale_out.write_npy_blocks(tmp_path, 64_000, 500, s, 2_000, seed=1)
+    limit = 200_000_000
+    assert meta["bytes"] > limit
+    with dask.config.set({"distributed.worker.memory.pause": False, "distributed.worker.memory.spill": False}):
+        client = scale_out.start_client(n_workers=1, threads_per_worker=2, processes=True, memory_limit=limit)
+    try:
+        X = scale_out.open_npy_blocks(tmp_path)
+        run = scale_out.measure(lambda: rsvd.randomized_svd(X, 8, 4, 0, rng=0), client, meta["bytes"])
+        assert run["passes"] == 1
+        np.testing.assert_allclose(run["result"][1], s, rtol=1e-10)
+        (peak,) = client.run(_peak_rss).values()
+        assert 0 < peak < limit < meta["bytes"]
+    finally:
+        cluster = client.cluster
+        client.close()
+        cluster.close()

@@ -20,7 +20,7 @@ def scale_out_summary(rows, seconds, slope: float, intercept: float, methods: di
     """
     rows = np.asarray(rows, dtype=float)
     fig, (ax1, ax2) = figure(ncols=2, width=9.0, height=3.4)
-    grid = np.linspace(0, rows.max() * 1.05, 50)
+    grid = np.linspace(rows.min() * 0.8, rows.max() * 1.05, 50)
     ax1.plot(rows / 1e3, seconds, "o", color=PALETTE[0], ms=6, label="measured")
     ax1.plot(grid / 1e3, intercept + slope * grid, color=REFERENCE, lw=1.2, ls="--", label="least-squares line")
     ax1.set_xlabel("rows (thousands)")
