@@ -313,8 +313,8 @@ def _one_pass(M, Z: np.ndarray, name: str, want_h: bool = True, want_r: bool = F
     return out
 
 
-def _right_product(b, T: np.ndarray) -> np.ndarray:
-    return np.asarray(b, dtype=np.float64) @ T
+def _right_product(b, T: np.ndarray, dtype) -> np.ndarray:
+    return (np.asarray(b, dtype=np.float64) @ T).astype(dtype, copy=False)
 
 
 def dask_randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, rng=None, normalizer: str = "lu"):
@@ -330,7 +330,8 @@ def dask_randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, r
         As in :func:`jl_lab.rsvd.randomized_svd`; the same seed draws the same
         test matrix.  ``"lu-every"`` and ``"qr-every"`` normalize the tall
         block ``A Z`` by TSQR (its R factor; ``Q`` is never formed) and the
-        short one by LU or QR respectively.
+        short one by LU or QR respectively.  Arithmetic is in float64; for
+        float32 input the results are returned in float32, like the NumPy path's.
 
     Returns
     -------
@@ -415,8 +416,9 @@ def dask_randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, r
         Ub, s_r, Vt_r = rsvd._svd_of_transpose(H @ B, min(k, rank))  # A^T Q = H B
         s[: s_r.size], Vt[: s_r.size] = s_r, Vt_r
         T[:, : s_r.size] = Z @ (B @ Ub)
-    U = M.map_blocks(_right_product, T, dtype=np.float64, chunks=(M.chunks[0], (k,)), token="jl-rsvd-U")
-    return U, s, Vt
+    out = np.float32 if M.dtype == np.float32 else np.float64  # the NumPy path's output dtype
+    U = M.map_blocks(_right_product, T, out, dtype=out, chunks=(M.chunks[0], (k,)), token="jl-rsvd-U")
+    return U, s.astype(out), Vt.astype(out)
 
 
 # ---------------------------------------------------------------------------

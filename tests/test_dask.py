@@ -250,3 +250,19 @@ def test_worker_process_with_less_memory_than_the_matrix(tmp_path):
         cluster = client.cluster
         client.close()
         cluster.close()
+
+
+def test_float32_in_float32_out_like_numpy(client, matrix):
+    A, _ = matrix
+    A32 = A.astype(np.float32)
+    X32 = da.from_array(A32, chunks=(200, 60))
+    Y = projections.random_projection(X32, 16, rng=0)
+    assert Y.dtype == np.float32
+    np.testing.assert_array_equal(Y.compute(), projections.random_projection(A32, 16, rng=0))
+    U, s, Vt = rsvd.randomized_svd(A32, 5, 5, 1, rng=0)
+    Ud, sd, Vtd = rsvd.randomized_svd(X32, 5, 5, 1, rng=0)
+    assert Ud.dtype == sd.dtype == Vtd.dtype == U.dtype == np.float32
+    Vtd, Ud = _align(Vt, Vtd, Ud.compute())
+    assert Ud.dtype == np.float32
+    np.testing.assert_allclose(sd, s, rtol=1e-4)  # the NumPy path rounds in float32
+    np.testing.assert_allclose(Vtd, Vt, atol=1e-3)
