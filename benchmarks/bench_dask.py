@@ -23,7 +23,6 @@ Single runs on a shared machine: read the times as rough, the passes and bytes a
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -48,7 +47,7 @@ def _peak_rss_mb() -> float:
 
 
 def main() -> None:
-    store = Path(os.environ.get("JL_LAB_DATA", ROOT / "_build" / "bench_dask"))
+    store = scale_out.data_directory("bench_dask")  # _build/bench_dask, or $JL_LAB_DATA/bench_dask
     meta = scale_out.write_npy_blocks(store, ROWS, COLS, S_TRUE, BLOCK_ROWS, seed=0)
     nbytes = meta["bytes"]
     if meta["seconds"]:

@@ -60,6 +60,7 @@ __all__ = [
     "start_client",
     "write_npy_blocks",
     "open_npy_blocks",
+    "data_directory",
     "read_stats",
     "reset_read_stats",
     "measure",
@@ -637,6 +638,40 @@ def write_npy_blocks(directory, n_rows: int, n_cols: int, s, rows_per_block: int
         np.save(directory / f"block_{i:05d}.npy", G @ right)
     meta_path.write_text(json.dumps(meta))
     return {**meta, "seconds": time.perf_counter() - t0}
+
+
+def data_directory(name: str) -> Path:
+    """Where to keep a generated matrix: ``$JL_LAB_DATA/<name>``, else ``_build/<name>`` of the book's checkout.
+
+    Parameters
+    ----------
+    name : str
+        Sub-directory name (one per matrix).
+
+    Returns
+    -------
+    pathlib.Path
+        ``$JL_LAB_DATA`` (a directory every worker of a real cluster can read)
+        if set; otherwise ``_build/<name>`` next to ``jl_lab`` when it runs from
+        the book's repository (git-ignored, so generated once and cached), or
+        the system's temporary directory for an installed ``jl_lab``.
+
+    Examples
+    --------
+    >>> data_directory("scale_out").name
+    'scale_out'
+    """
+    if not isinstance(name, str) or not name or "/" in name:
+        raise ValueError(f"name must be a non-empty directory name, got {name!r}")
+    root = os.environ.get("JL_LAB_DATA")
+    if root:
+        return Path(root) / name
+    repo = Path(__file__).resolve().parents[1]
+    if (repo / "_toc.yml").exists():
+        return repo / "_build" / name
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / "jl_lab" / name
 
 
 def open_npy_blocks(directory, max_rows: int | None = None):
