@@ -805,7 +805,7 @@ def fit_line(x, y) -> dict:
 
 
 def compare_svd(
-    X, k: int, s_true, oversample: int = 10, power_iters: int = 1, client=None, rng=0, one_graph: bool = False
+    X, k: int, s_true, oversample: int = 10, power_iters: int = 1, client=None, rng=0
 ) -> dict:
     """jl_lab's randomized SVD against ``dask.array.linalg.svd_compressed`` on the same dask array.
 
@@ -823,10 +823,6 @@ def compare_svd(
         Needed by ``svd_compressed(compute=True)`` and for the counters of worker processes.
     rng : int
         Seed of both test matrices.
-    one_graph : bool
-        Also run ``svd_compressed(compute=False)`` as ``"dask_graph"``: one
-        graph in which every block feeds every product (the blocks are read
-        once and kept until the last product: mind the memory).
 
     Returns
     -------
@@ -874,15 +870,12 @@ def compare_svd(
         "peak": max(run["peak"], run_u["peak"]),
         "s": s,
     }
-    for key, eager in (("dask", True), ("dask_graph", False))[: 2 if one_graph else 1]:
-        run = measure(
-            lambda: dask.compute(
-                *da.linalg.svd_compressed(X, k, n_power_iter=q, n_oversamples=p, seed=rng, compute=eager)
-            ),
-            client,
-            nbytes,
-        )
-        out[key] = {"seconds": run["seconds"], "passes": run["passes"], "peak": run["peak"], "s": run["result"][1]}
+    run = measure(
+        lambda: dask.compute(*da.linalg.svd_compressed(X, k, n_power_iter=q, n_oversamples=p, seed=rng, compute=True)),
+        client,
+        nbytes,
+    )
+    out["dask"] = {"seconds": run["seconds"], "passes": run["passes"], "peak": run["peak"], "s": run["result"][1]}
     for res in out.values():
         res["s_error"] = float(np.max(np.abs(res["s"] - s_true) / s_true))
     return out

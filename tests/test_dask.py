@@ -266,3 +266,18 @@ def test_float32_in_float32_out_like_numpy(client, matrix):
     assert Ud.dtype == np.float32
     np.testing.assert_allclose(sd, s, rtol=1e-4)  # the NumPy path rounds in float32
     np.testing.assert_allclose(Vtd, Vt, atol=1e-3)
+
+
+def test_compare_svd_and_scaling_count_passes(client, store):
+    d, meta, s = store
+    X = scale_out.open_npy_blocks(d)
+    out = scale_out.compare_svd(X, 5, s, oversample=5, power_iters=1, client=client, rng=2)
+    assert out["jl_lab"]["passes"] == 3 and out["jl_lab"]["passes_u"] == 1  # q + 1, plus U
+    assert out["dask"]["passes"] == 4  # 2q + 2
+    _, s_np, _ = rsvd.randomized_svd(X.compute(), 5, 5, 1, rng=2)
+    np.testing.assert_allclose(out["jl_lab"]["s"], s_np, rtol=1e-10)
+    assert out["jl_lab"]["s_error"] == pytest.approx(np.max(np.abs(s_np - s[:5]) / s[:5]), rel=1e-6, abs=1e-14)
+    sweep = scale_out.scaling(d, [1000, 2000, 4000], lambda Xs: Xs.sum().compute(), client, repeats=2)
+    np.testing.assert_array_equal(sweep["rows"], [1000, 2000, 4000])
+    np.testing.assert_array_equal(sweep["passes"], [1, 1, 1])
+    assert {"slope", "slope_se", "intercept", "r2"} <= set(sweep)
