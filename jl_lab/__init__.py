@@ -29,5 +29,6 @@ __all__ = [
     "reducers",
     "rsvd",
     "scale_out",
+    "sketch",
     "widgets",
 ]
