@@ -1142,6 +1142,8 @@ def single_pass_svd(M, k: int, rng=None, range_size: int | None = None, corange_
     M : array_like of shape (m, n), scipy.sparse matrix, or an iterable of row blocks
         An iterable (e.g. a generator reading a file) yields 2-D arrays with the
         same number of columns; each block is used once and can be discarded.
+        A ``dask.array.Array`` chunked by rows is sketched in one parallel pass
+        (:func:`jl_lab.scale_out.dask_single_pass_svd`; ``U`` is then lazy).
     k : int
         Target rank, ``>= 1``.
     rng : None, int or numpy.random.Generator
@@ -1192,6 +1194,10 @@ def single_pass_svd(M, k: int, rng=None, range_size: int | None = None, corange_
     """
     k = check_int(k, "k", 1)
     block_rows = check_int(block_rows, "block_rows", 1)
+    if is_dask_array(M):  # one pass over row blocks (jl_lab.scale_out imports dask)
+        from .scale_out import dask_single_pass_svd
+
+        return dask_single_pass_svd(M, k, check_rng(rng), range_size, corange_size)
     if hasattr(M, "__next__") or (isinstance(M, (list, tuple)) and len(M) > 0
                                   and all(sp.issparse(b) or np.ndim(b) == 2 for b in M)):
         blocks = iter(M)                                      # a stream of row blocks

@@ -57,6 +57,7 @@ __all__ = [
     "dask_random_projection",
     "dask_sign_codes",
     "dask_randomized_svd",
+    "dask_single_pass_svd",
     "start_client",
     "write_npy_blocks",
     "open_npy_blocks",
@@ -420,6 +421,119 @@ def dask_randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, r
     out = np.float32 if M.dtype == np.float32 else np.float64  # the NumPy path's output dtype
     U = M.map_blocks(_right_product, T, out, dtype=out, chunks=(M.chunks[0], (k,)), token="jl-rsvd-U")
     return U, s.astype(out), Vt.astype(out)
+
+
+def _sketch_block(b, Omega: np.ndarray, corange: int, base: int, index: int, name: str):
+    """One block's single-pass sketches: ``(Y_i, Psi_i A_i, Psi_i Y_i, R of Y_i)``, ``Psi_i`` from seed ``(base, index)``."""
+    b = _finite_block(b, name)
+    Y = b @ Omega
+    P = np.random.default_rng([base, index]).standard_normal((corange, b.shape[0]))
+    return Y, P @ b, P @ Y, _r_factor(Y, Omega.shape[1])
+
+
+def _combine_sketch(*parts):
+    """Sum ``Psi A`` and ``Psi Y`` over blocks, merge the R factors (TSQR)."""
+    size = parts[0][2].shape[1]
+    W = sum(p[0] for p in parts)
+    Z = sum(p[1] for p in parts)
+    return W, Z, _r_factor(np.vstack([p[2] for p in parts]), size)
+
+
+def _small_parts(out):
+    return out[1:]
+
+
+def _first(out):
+    return out[0]
+
+
+def _basis_from_r(R: np.ndarray) -> np.ndarray:
+    """``B`` with ``Y B`` an orthonormal basis of the numerical range of ``Y = Q R`` (via the SVD of R)."""
+    _, sr, Vrt = sla.svd(R, check_finite=False)
+    if sr[0] == 0:
+        return np.zeros((R.shape[1], 0))
+    keep = sr > sr[0] * R.shape[1] * np.finfo(float).eps
+    return Vrt[keep].T / sr[keep]
+
+
+def dask_single_pass_svd(M, k: int, rng=None, range_size: int | None = None, corange_size: int | None = None):
+    r""":func:`jl_lab.rsvd.single_pass_svd` of a dask array: both sketches in one pass over the row blocks.
+
+    Parameters
+    ----------
+    M : dask.array.Array of shape (m, n)
+        Chunked by rows only, known chunk sizes.
+    k, range_size, corange_size
+        As in :func:`jl_lab.rsvd.single_pass_svd` (defaults ``r = 2k + 1``, ``l = 2r + 1``).
+    rng : None, int or numpy.random.Generator
+        Draws ``Omega`` as the NumPy path does, then one integer from which
+        block ``i`` seeds its own ``Psi_i`` (``default_rng([base, i])``): no
+        ``l x m`` matrix is drawn on the client.  The draws of ``Psi`` therefore
+        differ from the NumPy path's, and so do the results, except that a
+        matrix of rank below ``r - 1`` is recovered exactly by both.
+
+    Returns
+    -------
+    U : dask.array.Array of shape (m, k)
+        ``Y T`` for a small ``T``, computed from the range sketch ``Y = M Omega``
+        that the pass kept in the workers' memory (``m x r``): computing ``U``
+        does not read ``M`` again.
+    s : ndarray of shape (k,)
+    Vt : ndarray of shape (k, n)
+
+    Notes
+    -----
+    Each block task reads :math:`A_i` once and returns :math:`Y_i = A_i\Omega`,
+    :math:`\Psi_i A_i`, :math:`\Psi_i Y_i` and the R factor of :math:`Y_i`; a
+    tree sums :math:`W = \Psi A` and :math:`\Psi Y` and merges the R factors
+    (TSQR).  With :math:`Q = YB` orthonormal (:math:`B` from the SVD of R),
+    :math:`\Psi Q = (\Psi Y) B` and :math:`X = (\Psi Q)^+ W`; the SVD of
+    :math:`X = U_X \Sigma V^\top` gives :math:`U = Y (B U_X)` (Tropp, Yurtsever,
+    Udell and Cevher 2017, Alg. 7).
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> gen = np.random.default_rng(0)
+    >>> A = gen.standard_normal((300, 3)) @ gen.standard_normal((3, 40))
+    >>> U, s, Vt = dask_single_pass_svd(da.from_array(A, chunks=(100, 40)), 3, rng=1)
+    >>> bool(np.allclose((U.compute() * s) @ Vt, A))
+    True
+    """
+    import dask
+    import dask.array as da
+
+    check_dask_array(M, "M")
+    m, n = M.shape
+    k = check_int(k, "k", 1)
+    r = 2 * k + 1 if range_size is None else check_int(range_size, "range_size", k + 1)
+    l_ = 2 * r + 1 if corange_size is None else check_int(corange_size, "corange_size", r + 1)
+    if r > n:
+        raise ValueError(f"range_size must be <= the number of columns ({n}), got {r}")
+    if r > m:
+        raise ValueError(f"range_size must be <= the number of rows ({m}), got {r}")
+    gen = check_rng(rng)
+    Omega = gen.standard_normal((n, r))
+    base = int(gen.integers(2**63))
+    Od = dask.delayed(Omega, name=f"jl-sp-Omega-{dask.base.tokenize(Omega)}")
+    outs = [
+        dask.delayed(_sketch_block)(b, Od, l_, base, i, "M") for i, b in enumerate(M.to_delayed().ravel().tolist())
+    ]
+    Y = da.concatenate(
+        [da.from_delayed(dask.delayed(_first)(o), shape=(c, r), dtype=np.float64) for o, c in zip(outs, M.chunks[0])]
+    )
+    parts = [dask.delayed(_small_parts)(o) for o in outs]
+    while len(parts) > 1:
+        parts = [dask.delayed(_combine_sketch)(*parts[i : i + _SPLIT_EVERY]) for i in range(0, len(parts), _SPLIT_EVERY)]
+    Y, root = dask.persist(Y, parts[0])  # one pass: every block task runs once
+    W, Z, R = root.compute()
+    B = _basis_from_r(R)
+    X = np.linalg.lstsq(Z @ B, W, rcond=None)[0]
+    Ux, s, Vt = np.linalg.svd(X, full_matrices=False)
+    k = min(k, s.size)
+    T = B @ Ux[:, :k]
+    U = Y.map_blocks(_right_product, T, np.float64, dtype=np.float64, chunks=(Y.chunks[0], (k,)), token="jl-sp-U")
+    return U, s[:k], Vt[:k]
 
 
 # ---------------------------------------------------------------------------

@@ -281,3 +281,25 @@ def test_compare_svd_and_scaling_count_passes(client, store):
     np.testing.assert_array_equal(sweep["rows"], [1000, 2000, 4000])
     np.testing.assert_array_equal(sweep["passes"], [1, 1, 1])
     assert {"slope", "slope_se", "intercept", "r2"} <= set(sweep)
+
+
+def test_single_pass_svd_reads_once_and_recovers_low_rank(client, store):
+    d, meta, s = store  # rank 12 < r - 1 = 2k for k = 8 (r = 17): recovered exactly
+    X = scale_out.open_npy_blocks(d)
+    run = scale_out.measure(lambda: rsvd.single_pass_svd(X, 8, rng=0), client, meta["bytes"])
+    assert run["passes"] == 1
+    U, sk, Vt = run["result"]
+    assert scale_out.is_dask_array(U) and isinstance(sk, np.ndarray)
+    np.testing.assert_allclose(sk, s[:8], rtol=1e-9)
+    again = scale_out.measure(lambda: U.compute(), client, meta["bytes"])
+    assert again["passes"] == 0  # U comes from the range sketch kept by the pass
+    Uc = again["result"]
+    np.testing.assert_allclose(Uc.T @ Uc, np.eye(8), atol=1e-10)
+    A = X.compute()
+    _, s_np, Vt_np = rsvd.single_pass_svd(A, 8, rng=0)
+    np.testing.assert_allclose(sk, s_np, rtol=1e-9)  # different Psi draws, same exact recovery
+    np.testing.assert_allclose(np.abs(np.sum(Vt * Vt_np, axis=1)), 1.0, atol=1e-9)
+    with pytest.raises(ValueError, match="chunked by rows only"):
+        rsvd.single_pass_svd(da.from_array(A, chunks=(1000, 25)), 3)
+    with pytest.raises(ValueError, match="range_size"):
+        rsvd.single_pass_svd(X, 3, range_size=60)
