@@ -22,6 +22,7 @@ __all__ = [
     "data",
     "entropy",
     "lsh",
+    "pages",
     "plots",
     "projections",
     "reducers",
