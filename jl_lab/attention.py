@@ -26,7 +26,6 @@ References
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from dataclasses import dataclass
 
@@ -34,6 +33,7 @@ import numpy as np
 from scipy import optimize
 from scipy.special import softmax
 
+from ._timing import one_blas_thread
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 
 __all__ = [
@@ -72,22 +72,7 @@ DEFAULT_PARAMS = {
 _STOCHASTIC_ATOL = 1e-6
 
 
-def _one_blas_thread():
-    """Limit BLAS and LAPACK to one thread (a context manager).
-
-    Fitting makes many small BLAS calls (inside SciPy's L-BFGS-B, which is C
-    since SciPy 1.15, and in the L x L x d products) and one SVD.  With a
-    multi-threaded OpenBLAS on a busy machine, each call pays a thread
-    hand-off: in our measurements on a loaded 2-core machine, L-BFGS-B
-    iterations were 30 times slower and a 512 x 512 SVD 30 times slower than
-    on one thread.  threadpoolctl ships with scikit-learn; without it, nothing
-    is limited.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+_one_blas_thread = one_blas_thread  # one definition, in jl_lab._timing
 
 
 def _single_threaded(func):

@@ -76,6 +76,9 @@ ESTIMATORS = ("float", "sign", "corrected")
 #: Largest block (in float64 entries) that the chunked loops hold in memory at once.
 _BLOCK = 1 << 22
 
+#: What :class:`SignLSHIndex` keeps to re-rank candidates.
+RERANK = ("float32", "float64", "none")
+
 #: Mean candidates per query below which :class:`SignLSHIndex` re-ranks all pairs in one vectorised pass.
 _SMALL_BUCKETS = 100
 
@@ -249,16 +252,42 @@ def hamming_distance(codes_a, codes_b, pairwise: bool = True):
                 f"codes_a and codes_b must have the same shape when pairwise=False, got {a.shape} and {b.shape}"
             )
         return np.bitwise_count(a ^ b).sum(axis=-1, dtype=np.int64)
-    # pairwise: compare 8-byte words, in blocks of rows of a
-    n_bytes = a.shape[1]
-    pad = -n_bytes % 8
-    wa = np.ascontiguousarray(np.pad(a, ((0, 0), (0, pad)))).view(np.uint64)
-    wb = np.ascontiguousarray(np.pad(b, ((0, 0), (0, pad)))).view(np.uint64)
-    out = np.empty((a.shape[0], b.shape[0]), dtype=np.int64)
-    step = max(1, _BLOCK // max(b.shape[0] * wa.shape[1], 1))
-    for start in range(0, a.shape[0], step):
-        x = wa[start : start + step, None, :] ^ wb[None, :, :]
-        out[start : start + step] = np.bitwise_count(x).sum(axis=-1, dtype=np.int64)
+    return _pairwise_hamming(_words(a), _words(b))
+
+
+def _words(codes: np.ndarray) -> np.ndarray:
+    """Packed codes as rows of 64-bit words (zero-padded to a multiple of 8 bytes; padding never counts)."""
+    pad = -codes.shape[-1] % 8
+    if pad:
+        codes = np.pad(codes, ((0, 0), (0, pad)))
+    return np.ascontiguousarray(codes).view(np.uint64)
+
+
+def _pairwise_hamming(wa: np.ndarray, wb: np.ndarray) -> np.ndarray:
+    """(N, M) int64 Hamming distances between the rows of two (N, W), (M, W) uint64 word arrays.
+
+    Word by word, in blocks of rows of ``wa`` small enough to stay in cache:
+    XOR into the output block, ``np.bitwise_count`` in place (counts fit the
+    int64 output viewed as uint64), and for the other words the same through
+    one scratch block added in.  No ``(N, M, W)`` intermediate.
+    """
+    n, w = wa.shape
+    m = wb.shape[0]
+    out = np.empty((n, m), dtype=np.int64)
+    u = out.view(np.uint64)
+    cols = np.ascontiguousarray(wb.T)  # (W, M): each word of every code of b, contiguous
+    step = max(1, (1 << 16) // max(m, 1))
+    tmp = np.empty((min(step, n), m), dtype=np.uint64) if w > 1 else None
+    for start in range(0, n, step):
+        o = u[start : start + step]
+        rows = wa[start : start + step]
+        np.bitwise_xor(rows[:, 0, None], cols[0], out=o)
+        np.bitwise_count(o, out=o)
+        for j in range(1, w):
+            t = tmp[: o.shape[0]]
+            np.bitwise_xor(rows[:, j, None], cols[j], out=t)
+            np.bitwise_count(t, out=t)
+            o += t
     return out
 
 
@@ -852,11 +881,24 @@ class SignLSHIndex:
     rng : None, int or numpy.random.Generator
         Source of the ``n_tables * n_bits`` Gaussian hyperplanes, drawn in
         :meth:`fit`.
+    rerank : {"float32", "float64", "none"}
+        What the index keeps to re-rank candidates.  ``"float32"`` (default):
+        a float32 copy of the unit vectors (half the memory of float64; cosines
+        exact to about ``(D + 2) 2^-24``); ``"float64"``: a float64 copy (exact
+        to rounding); ``"none"``: no copy of the data at all, candidates ranked by
+        the Hamming distance ``d`` between all ``n_tables * n_bits`` key bits,
+        with the estimated cosine ``sin(pi/2 (1 - 2 d / (n_tables n_bits)))``
+        (:func:`corrected_cosine`) returned.
 
     Attributes
     ----------
     planes_ : ndarray of shape (n_tables, n_bits, D)
     n_points_ : int
+    memory_ : dict of str -> int
+        Bytes held after :meth:`fit`: ``"planes"``, ``"keys"`` (the sorted
+        64-bit keys of every table), ``"ids"`` (the point ids in key order,
+        int32 below 2^31 points), ``"vectors"`` (the re-ranking copy, or the
+        point-major keys for ``rerank="none"``) and ``"total"``.
 
     Notes
     -----
@@ -865,8 +907,8 @@ class SignLSHIndex:
     at least one table; a point at angle :math:`\\theta` is a candidate with
     probability :func:`candidate_probability`
     :math:`1-(1-(1-\\theta/\\pi)^b)^L` (Charikar 2002; Gionis, Indyk & Motwani 1999).
-    Candidates are re-ranked by their exact cosine, so the returned cosines are
-    exact and every true neighbour found is ranked correctly.  Each table is a
+    Candidates are re-ranked by their cosine (float32 by default), so the returned cosines are
+    exact to float32 rounding and every true neighbour found is ranked correctly.  Each table is a
     sorted array of keys; a lookup is a binary search (:func:`numpy.searchsorted`).
 
     Examples
@@ -879,11 +921,12 @@ class SignLSHIndex:
     array([0, 1, 2])
     """
 
-    def __init__(self, n_bits: int, n_tables: int, rng=None):
+    def __init__(self, n_bits: int, n_tables: int, rng=None, rerank: str = "float32"):
         self.n_bits = check_int(n_bits, "n_bits", 1, 64)
         self.n_tables = check_int(n_tables, "n_tables", 1)
         check_rng(rng)  # reject a bad rng now, not at fit time
         self.rng = rng
+        self.rerank = check_choice(rerank, "rerank", RERANK)
         self.planes_ = None
 
     def __repr__(self) -> str:
@@ -905,14 +948,37 @@ class SignLSHIndex:
     def fit(self, X) -> "SignLSHIndex":
         """Hash the rows of ``X`` (no zero row) into the tables; returns ``self``."""
         X, norms = _check_points(X, "X")
-        self._unit = _unit_rows(X, norms)
+        unit = _unit_rows(X, norms)
         self.n_points_ = X.shape[0]
         gen = check_rng(self.rng)
         self.planes_ = gen.standard_normal((self.n_tables, self.n_bits, X.shape[1]))
-        keys = self._keys(self._unit)
-        self._order = np.argsort(keys, axis=0, kind="stable").T.copy()  # (L, N)
+        keys = self._keys(unit)
+        ids = np.int32 if self.n_points_ < 2**31 else np.int64
+        self._order = np.ascontiguousarray(np.argsort(keys, axis=0, kind="stable").T, dtype=ids)  # (L, N)
         self._sorted = np.take_along_axis(keys, self._order.T, axis=0).T.copy()  # (L, N)
+        if self.rerank == "none":
+            self._unit, self._codes = None, keys  # (N, L): each point's keys, for Hamming ranking
+        else:
+            self._unit, self._codes = unit.astype(self.rerank, copy=False), None
+        vectors = self._codes if self._unit is None else self._unit
+        self.memory_ = {
+            "planes": self.planes_.nbytes,
+            "keys": self._sorted.nbytes,
+            "ids": self._order.nbytes,
+            "vectors": vectors.nbytes,
+        }
+        self.memory_["total"] = sum(self.memory_.values())
         return self
+
+    def _pair_scores(self, cand: np.ndarray, V: np.ndarray, qkeys: np.ndarray, qid) -> np.ndarray:
+        """Cosines (or, with ``rerank="none"``, their estimates from the key bits) of candidate/query pairs."""
+        if self._unit is not None:
+            if np.ndim(qid) == 0:
+                return self._unit[cand] @ V[qid]
+            return np.einsum("ij,ij->i", self._unit.take(cand, axis=0), V.take(qid, axis=0))
+        q = qkeys[qid] if np.ndim(qid) == 0 else qkeys.take(qid, axis=0)
+        d = np.bitwise_count(self._codes.take(cand, axis=0) ^ q).sum(axis=-1, dtype=np.int64)
+        return np.sin(np.pi / 2 * (1.0 - 2.0 * d / (self.n_tables * self.n_bits)))
 
     def query(self, Q, k: int, return_n_candidates: bool = False):
         """Approximate ``k`` nearest neighbours of each row of ``Q`` by cosine.
@@ -943,6 +1009,8 @@ class SignLSHIndex:
         V = _unit_rows(Q, qn)
         m, L = V.shape[0], self.n_tables
         qkeys = self._keys(V)  # (M, L)
+        if self._unit is not None:
+            V = V.astype(self._unit.dtype, copy=False)
         lo = np.empty((m, L), dtype=np.int64)
         hi = np.empty((m, L), dtype=np.int64)
         for t in range(L):
@@ -959,11 +1027,11 @@ class SignLSHIndex:
             stop = int(np.searchsorted(cum, cum[start] + _BLOCK, side="right")) - 1
             stop = min(max(stop, start + 1), start + max_rows, m)
             sl = slice(start, stop)
-            self._query_block(V[sl], lo[sl], hi[sl], k, idx[sl], cos[sl], n_cand[sl])
+            self._query_block(V[sl], qkeys[sl], lo[sl], hi[sl], k, idx[sl], cos[sl], n_cand[sl])
             start = stop
         return (idx, cos, n_cand) if return_n_candidates else (idx, cos)
 
-    def _query_block(self, V, lo, hi, k, idx, cos, n_cand) -> None:
+    def _query_block(self, V, qkeys, lo, hi, k, idx, cos, n_cand) -> None:
         """Candidates of a block of queries, re-ranked exactly; fills idx, cos, n_cand in place."""
         m, L = lo.shape
         n = self.n_points_
@@ -975,10 +1043,17 @@ class SignLSHIndex:
         first = (lo + np.arange(L) * n).ravel()
         flat = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(total)
         qid = np.repeat(np.arange(m), (hi - lo).sum(axis=1))
-        # a point found in several tables is one candidate: mark, then read back sorted by query
-        mask = np.zeros((m, n), dtype=bool)
-        mask[qid, self._order.ravel()[flat]] = True
-        qid, cand = np.nonzero(mask)
+        # a point found in several tables is one candidate, read back sorted by query: through a
+        # sort of the (query, point) pairs when they are few, through a (block, N) mask otherwise
+        points = self._order.ravel()[flat]
+        if total < m * n // 16:
+            pairs = np.sort(qid * n + points)
+            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+            qid, cand = np.divmod(pairs, n)
+        else:
+            mask = np.zeros((m, n), dtype=bool)
+            mask[qid, points] = True
+            qid, cand = np.nonzero(mask)
         per_query = np.bincount(qid, minlength=m)
         n_cand += per_query
         bounds = np.concatenate(([0], np.cumsum(per_query)))
@@ -986,9 +1061,7 @@ class SignLSHIndex:
             # few candidates per query: all pairs at once, in chunks (a Python loop would cost more)
             c = np.empty(qid.size)
             for s in range(0, qid.size, 4096):
-                c[s : s + 4096] = np.einsum(
-                    "ij,ij->i", self._unit.take(cand[s : s + 4096], axis=0), V.take(qid[s : s + 4096], axis=0)
-                )
+                c[s : s + 4096] = self._pair_scores(cand[s : s + 4096], V, qkeys, qid[s : s + 4096])
             order = np.argsort(4.0 * qid - c, kind="stable")  # by query, then decreasing cosine (|c| <= 1)
             rank = np.arange(qid.size) - np.repeat(bounds[:-1], per_query)
             keep = rank < k
@@ -998,7 +1071,7 @@ class SignLSHIndex:
         # many candidates: query by query, a gather of the candidate rows and one matrix-vector product
         for q in np.flatnonzero(per_query):
             rows = cand[bounds[q] : bounds[q + 1]]
-            c = self._unit[rows] @ V[q]
+            c = self._pair_scores(rows, V, qkeys, q)
             best = np.argpartition(-c, k - 1)[:k] if rows.size > k else np.arange(rows.size)
             best = best[np.argsort(-c[best], kind="stable")]
             idx[q, : best.size] = rows[best]

@@ -41,7 +41,7 @@ import scipy.sparse as sp
 from ._timing import best_time
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 from .projections import KINDS as RANDOM_KINDS
-from .projections import fwht, projection_matrix
+from .projections import _float_dtype, _srht_apply, projection_matrix
 
 __all__ = [
     "KINDS",
@@ -164,10 +164,10 @@ def pca(X, n_components: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> np.round(comps, 3)
     array([[1.   , 0.025]])
     """
-    X = check_array(X, "X", ndim=2, accept_sparse=True, min_rows=2)
+    X = check_array(X, "X", ndim=2, accept_sparse=True, min_rows=2, dtype=_float_dtype(X))
     N, D = X.shape
     n = check_int(n_components, "n_components", 1, min(N, D))
-    mu = np.asarray(X.mean(axis=0)).ravel()
+    mu = np.asarray(X.mean(axis=0)).ravel().astype(X.dtype, copy=False)
     if not sp.issparse(X) and N >= D:
         _, s, Vt = scipy.linalg.svd(X - mu, full_matrices=False)
         s, V = s[:n], Vt[:n]
@@ -180,7 +180,8 @@ def pca(X, n_components: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lam, U = lam[::-1], U[:, ::-1]
         s = np.sqrt(np.maximum(lam, 0.0))
         # the Gram route squares the singular values: below ~1e-7 s_0 they are rounding noise
-        tiny = s <= 1e-7 * max(s[0], 1e-300)
+        # (1e-7 ~ 7 sqrt(eps) in float64; the same multiple of sqrt(eps) in float32 is 2.3e-3)
+        tiny = s <= (1e-7 if X.dtype == np.float64 else 2.3e-3) * max(s[0], 1e-300)
         if np.any(tiny):
             raise ValueError(
                 f"n_components must be <= the rank of the centred X ({int(np.sum(~tiny))}), got {n}"
@@ -291,20 +292,19 @@ class Reducer:
         ``"srht"`` densifies sparse input: the Hadamard transform mixes every
         coordinate, so the sparsity would be lost anyway.
         """
-        X = check_array(X, "X", ndim=2, accept_sparse=True)
+        dtype = _float_dtype(X)
+        X = check_array(X, "X", ndim=2, accept_sparse=True, dtype=dtype)
         if X.shape[1] != self.n_features:
             raise ValueError(f"X must have {self.n_features} columns (n_features of the fit), got {X.shape[1]}")
         a = self.arrays
         if self.kind == "pca":
-            C = a["components"]
-            return np.asarray(X @ C.T) - a["mean"] @ C.T
+            C = a["components"].astype(dtype, copy=False)
+            return np.asarray(X @ C.T) - a["mean"].astype(dtype, copy=False) @ C.T
         if self.kind == "srht":
-            Xd = X.toarray() if sp.issparse(X) else X
-            dp = _padded(self.n_features)
-            padded = np.zeros((Xd.shape[0], dp))
-            padded[:, : self.n_features] = Xd * a["signs"]
-            return fwht(padded)[:, a["cols"]] * np.sqrt(dp / self.n_components)
-        R = a["R"]
+            Y = _srht_apply(X, a["signs"], a["cols"], dtype)
+            Y *= float(np.sqrt(_padded(self.n_features) / self.n_components))
+            return Y
+        R = a["R"].astype(dtype, copy=False)
         Y = (R @ X.T).T if sp.issparse(R) else X @ R.T
         return Y.toarray() if sp.issparse(Y) else np.asarray(Y)
 
@@ -346,7 +346,7 @@ def fit_reducer(X, n_components: int, kind: str = "gaussian", rng=None) -> Reduc
     ((20, 4), 48)
     """
     check_choice(kind, "kind", KINDS)
-    X = check_array(X, "X", ndim=2, accept_sparse=True)
+    X = check_array(X, "X", ndim=2, accept_sparse=True, dtype=_float_dtype(X))
     D = X.shape[1]
     if kind == "pca":
         n = check_int(n_components, "n_components", 1, min(X.shape))

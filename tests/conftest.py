@@ -49,7 +49,6 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))  # tools/ is not a package: build_book, notebooks, student
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
 CHROMIUM = os.environ.get("JL_CHROMIUM", "/usr/bin/chromium")
@@ -73,6 +72,7 @@ def build(request):
             return
         with capture.global_and_fixture_disabled():
             reporter.write_line(line)
+
     say("")
     say("building the book (tools/build_book.py): seconds when nothing changed, minutes when pages execute")
     lines = []

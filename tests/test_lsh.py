@@ -189,7 +189,9 @@ def test_index_recall_against_brute_force_and_theory():
         index = lsh.SignLSHIndex(b, L, rng=100 + q).fit(X)
         found, cos = index.query(Q[q : q + 1], k)
         ok = found[0] >= 0
-        np.testing.assert_allclose(cos[0, ok], U[found[0, ok]] @ V[q], atol=1e-12)  # exact re-ranking
+        # re-ranking in float32: rounding the unit vectors (2^-24 each) and a D-term dot product give
+        # |error| <= (D + 2) 2^-24 (Higham's gamma_D bound, |u . v| <= 1)
+        np.testing.assert_allclose(cos[0, ok], U[found[0, ok]] @ V[q], rtol=0, atol=(X.shape[1] + 2) * 2.0**-24)
         assert np.all(np.diff(cos[0, ok]) <= 0)
         recalls[q] = lsh.recall_at_k(found, exact[q : q + 1])
     P = lsh.candidate_probability(np.arccos(np.clip(exact_cos, -1, 1)), b, L)
@@ -202,7 +204,7 @@ def test_index_is_exact_when_every_point_is_a_candidate(monkeypatch):
     gen = np.random.default_rng(2)
     X, Q = _clustered(gen, 400), _clustered(gen, 50)
     exact, exact_cos = lsh.brute_force_cosine(X, Q, 7)
-    index = lsh.SignLSHIndex(1, 12, rng=3).fit(X)
+    index = lsh.SignLSHIndex(1, 12, rng=3, rerank="float64").fit(X)
     found, cos, n_cand = index.query(Q, 7, return_n_candidates=True)
     full = n_cand == len(X)
     assert full.sum() >= 10
@@ -211,11 +213,43 @@ def test_index_is_exact_when_every_point_is_a_candidate(monkeypatch):
     # the vectorised and the per-query re-ranking give the same answer
     for small in (0, 10**9):
         monkeypatch.setattr(lsh, "_SMALL_BUCKETS", small)
-        f2, c2 = lsh.SignLSHIndex(6, 4, rng=5).fit(X).query(Q, 7)
+        f2, c2 = lsh.SignLSHIndex(6, 4, rng=5, rerank="float64").fit(X).query(Q, 7)
         if small == 0:
             f_loop, c_loop = f2, c2
     np.testing.assert_array_equal(f2, f_loop)
     np.testing.assert_allclose(c2, c_loop, atol=1e-12)
+
+
+def test_index_rerank_modes_memory_and_candidates():
+    """float32 and float64 re-ranking see the same candidates (same planes and keys) and agree to
+    float32 rounding; rerank="none" keeps no vectors and ranks by the Hamming distance of the key bits,
+    whose corrected cosine it returns; memory_ adds up the arrays the index holds."""
+    gen = np.random.default_rng(7)
+    X, Q = _clustered(gen, 500), _clustered(gen, 30)
+    D, (L, b) = X.shape[1], (6, 8)
+    idx = {mode: lsh.SignLSHIndex(b, L, rng=9, rerank=mode).fit(X) for mode in lsh.RERANK}
+    out = {mode: index.query(Q, 5, return_n_candidates=True) for mode, index in idx.items()}
+    for mode in ("float32", "none"):
+        np.testing.assert_array_equal(out[mode][2], out["float64"][2])  # the same candidates
+    np.testing.assert_allclose(out["float32"][1], out["float64"][1], rtol=0, atol=(D + 2) * 2.0**-24, equal_nan=True)
+    # no copy: the scores are sin(pi/2 (1 - 2 d_H / (L b))) over the L b key bits of the pair
+    keys = idx["none"]._keys(X / np.linalg.norm(X, axis=1, keepdims=True))
+    qkeys = idx["none"]._keys(Q / np.linalg.norm(Q, axis=1, keepdims=True))
+    found, cos = out["none"][:2]
+    for q in range(len(Q)):
+        ok = found[q] >= 0
+        d = np.bitwise_count(keys[found[q, ok]] ^ qkeys[q]).sum(axis=1)
+        np.testing.assert_allclose(cos[q, ok], lsh.corrected_cosine(1 - 2 * d / (L * b)), atol=1e-12)
+        assert np.all(np.diff(d) >= 0)  # ranked by Hamming distance
+    n = len(X)
+    assert idx["float32"].memory_["vectors"] == 4 * n * D and idx["float64"].memory_["vectors"] == 8 * n * D
+    assert idx["none"].memory_["vectors"] == 8 * n * L  # the point-major keys, not the data
+    for index in idx.values():
+        m = index.memory_
+        assert m["keys"] == 8 * L * n and m["ids"] == 4 * L * n and m["planes"] == 8 * L * b * D
+        assert m["total"] == m["planes"] + m["keys"] + m["ids"] + m["vectors"]
+    with pytest.raises(ValueError, match="rerank"):
+        lsh.SignLSHIndex(8, 2, rerank="float16")
 
 
 def test_index_pads_when_fewer_candidates_than_k_and_is_reproducible():

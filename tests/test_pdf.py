@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from build_book import toc_pages  # tools/ is on sys.path (conftest.py)
+from myst import chapters, toc_pages  # tools/ is on the test path (pyproject)
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF = ROOT / "_build" / "pdf"
@@ -45,12 +45,6 @@ def pdfs(build):
     return proc
 
 
-def chapter_files() -> list[str]:
-    from pdf import chapter_pages  # tools/pdf.py
-
-    return chapter_pages()
-
-
 def test_book_pdf_has_every_page_in_order_and_no_raw_source(pdfs):
     pages = texts(PDF / "jl-lab.pdf")
     text = " ".join(pages)
@@ -78,7 +72,7 @@ def test_book_pdf_has_every_page_in_order_and_no_raw_source(pdfs):
 
 def test_each_chapter_has_its_own_pdf_with_its_solutions_at_the_end(pdfs):
     total = 0
-    for i, page in enumerate(chapter_files(), start=1):
+    for i, page in enumerate(chapters(), start=1):
         path = PDF / "chapters" / f"{i:02d}-{Path(page).name}.pdf"
         assert path.exists(), f"no {path}"
         pages = texts(path)
@@ -91,7 +85,7 @@ def test_each_chapter_has_its_own_pdf_with_its_solutions_at_the_end(pdfs):
             exercises = [j for j, p in enumerate(pages) if "Exercise" in p and "Solution to" not in p]
             solutions = [j for j, p in enumerate(pages) if "Solution to" in p]
             assert min(solutions) >= max(j for j in exercises if j <= min(solutions)), path.name
-    assert total < len(texts(PDF / "jl-lab.pdf")) + 10 * len(chapter_files())
+    assert total < len(texts(PDF / "jl-lab.pdf")) + 10 * len(chapters())
 
 
 def test_student_pdf_has_no_solution(build):

@@ -322,3 +322,36 @@ def test_bad_input_is_rejected(lowrank):
         reducers.variance_check(X, np.zeros(3))
     with pytest.raises(ValueError, match="zero rows"):
         reducers.spikiness(np.array([[1.0, 0.0], [0.0, 0.0]]))
+
+
+# ---------------------------------------------------------------------------
+# float32 (perf issue): every reducer keeps float32, and PCA in float32 matches float64
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", reducers.KINDS)
+def test_reducers_keep_float32(kind):
+    X = np.random.default_rng(0).standard_normal((60, 40)).astype(np.float32)
+    red = reducers.fit_reducer(X, 8, kind, rng=1)
+    Y = red.transform(X)
+    assert Y.dtype == np.float32
+    Y64 = reducers.fit_reducer(X.astype(np.float64), 8, kind, rng=1).transform(X.astype(np.float64))
+    assert Y64.dtype == np.float64
+    # same map (same draws; PCA: same components up to float32 rounding, gaps are wide here)
+    scale = np.abs(X).sum(axis=1, keepdims=True).astype(np.float64)
+    assert np.all(np.abs(Y - Y64) <= 1e3 * 2.0**-24 * scale * 6.0)
+
+
+def test_pca_float32_singular_values_within_weyl_and_backward_error():
+    """Singular values of the centred float32 data differ from float64's by at most the rounding of
+    the data (Weyl: ||E||_2 <= ||E||_F <= u ||X_c||_F) plus the SVD's backward error, a modest multiple
+    of max(N, D) u s_1; components stay orthonormal to float32 rounding."""
+    gen = np.random.default_rng(2)
+    X = (gen.standard_normal((300, 50)) * np.linspace(5, 0.5, 50)).astype(np.float32)
+    for Xin in (X, X[:40]):  # tall (direct SVD) and wide (Gram route)
+        mu, C, s = reducers.pca(Xin, 5)
+        mu64, C64, s64 = reducers.pca(Xin.astype(np.float64), 5)
+        assert C.dtype == s.dtype == mu.dtype == np.float32
+        tol = 10 * max(Xin.shape) * 2.0**-24 * s64[0]
+        if Xin.shape[0] < Xin.shape[1]:
+            tol = np.sqrt(tol * s64[0])  # the Gram route squares: its error is sqrt(u)-relative
+        np.testing.assert_allclose(s, s64, rtol=0, atol=tol)
+        assert np.abs(C.astype(np.float64) @ C.T - np.eye(5)).max() <= 100 * max(Xin.shape) * 2.0**-24

@@ -9,8 +9,8 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, aslinearoperator
 
 from jl_lab import rsvd
+from jl_lab._timing import one_blas_thread
 
-threadpoolctl = pytest.importorskip("threadpoolctl")
 
 EPS = np.finfo(float).eps
 
@@ -18,7 +18,7 @@ EPS = np.finfo(float).eps
 @pytest.fixture(autouse=True, scope="module")
 def _one_blas_thread():
     """Small matrices: one BLAS thread is faster, and robust on a busy machine."""
-    with threadpoolctl.threadpool_limits(limits=1):
+    with one_blas_thread():
         yield
 
 
@@ -410,3 +410,44 @@ def test_explorer_view_and_widget_build():
     box = widgets.rsvd_explorer(img, k=5, oversample=5, power_iters=1)
     assert set(box.children[1].children[i].description for i in range(3)) == {
         "rank k", "oversampling p", "power iters q"}
+
+
+# ---------------------------------------------------------------------------
+# float32 (perf issue): float32 in, float32 out, accurate to float32's backward error
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("normalizer", rsvd.NORMALIZERS)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_float32_input_gives_float32_output_to_float32_accuracy(normalizer, sparse):
+    """On an exactly rank-4 matrix the randomized SVD is exact in exact arithmetic.  In float32, the
+    input itself is rounded (||M32 - M||_2 <= ||M32 - M||_F <= u ||M||_F, which moves each singular
+    value by at most that much: Weyl), and the products and factorizations are backward stable with
+    errors of order max(m, n) u ||M||_2; so 10 max(m, n) u sigma_1 bounds the errors of the singular
+    values and of the reconstruction (u = 2^-24)."""
+    s_true = np.array([5.0, 3.0, 1.0, 0.5])
+    M = rsvd.matrix_with_spectrum(400, 250, s_true, rng=1)
+    M32 = M.astype(np.float32)
+    A = sp.csr_matrix(M32) if sparse else M32
+    # without normalization, q power iterations lose directions below eps^(1/(2q+1)) sigma_1 (0.036 sigma_1
+    # in float32 for q = 2, near sigma_4 = 0.1 sigma_1): "none" is checked at q = 0, where it loses nothing
+    q = 0 if normalizer == "none" else 2
+    U, s, Vt = rsvd.randomized_svd(A, 4, oversample=6, power_iters=q, rng=3, normalizer=normalizer)
+    assert U.dtype == s.dtype == Vt.dtype == np.float32
+    tol = 10 * max(M.shape) * 2.0**-24 * s_true[0]
+    np.testing.assert_allclose(s, s_true, rtol=0, atol=tol)
+    recon = (U.astype(np.float64) * s) @ Vt.astype(np.float64)
+    assert np.linalg.norm(recon - M, 2) <= tol
+    # orthonormal columns to float32 rounding
+    assert np.abs(U.T.astype(np.float64) @ U - np.eye(4)).max() <= 10 * max(M.shape) * 2.0**-24
+    # a wide float32 matrix (processed through its transpose) keeps its dtype too
+    Ut, st, Vtt = rsvd.randomized_svd(M32.T, 4, rng=3)
+    assert Ut.dtype == np.float32 and Ut.shape == (250, 4) and Vtt.shape == (4, 400)
+    np.testing.assert_allclose(st, s_true, rtol=0, atol=tol)
+
+
+def test_float64_results_are_unchanged_by_the_float32_path():
+    """float64 input still runs in float64 (the same draws as before: a float32 cast happens only
+    for float32 input), to float64 accuracy."""
+    M = rsvd.matrix_with_spectrum(120, 80, [4.0, 2.0, 1.0], rng=0)
+    U, s, Vt = rsvd.randomized_svd(M, 3, rng=0)
+    assert U.dtype == np.float64
+    np.testing.assert_allclose(s, [4.0, 2.0, 1.0], atol=1e-12)

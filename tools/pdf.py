@@ -35,10 +35,9 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_book  # noqa: E402  (tools/ is not a package)
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package
+from myst import ROOT, chapters, toc_pages  # noqa: E402  (the page model)
 
-ROOT = build_book.ROOT
 OUT = ROOT / "_build" / "pdf"
 SITES = {"instructor": ROOT / "_build" / "html", "student": ROOT / "_build" / "student" / "_build" / "html"}
 CHROMIUM = "/usr/bin/chromium"
@@ -106,14 +105,6 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def chapter_pages() -> list[str]:
-    """Pages of the "Chapters" part of _toc.yml (they get their own PDF)."""
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [c["file"] for part in toc.get("parts", []) if part.get("caption") == "Chapters" for c in part["chapters"]]
-
-
 def open_page(page, url: str, keep_solutions: bool) -> dict:
     page.goto(url, wait_until="load")
     page.evaluate(KEEP_SOURCE_JS)
@@ -150,8 +141,8 @@ def make(edition: str = "instructor", chapters_too: bool = True) -> int:
         how = "make book" if edition == "instructor" else "make student"
         print(f"no {edition} site at {site}: run `{how}` first")
         return 2
-    pages = build_book.toc_pages()
-    chapters = set(chapter_pages())
+    pages = toc_pages()
+    chapter_set = set(chapters())
     tmp = OUT / f".pages-{edition}"
     tmp.mkdir(parents=True, exist_ok=True)
     server, url = serve(site)
@@ -174,8 +165,8 @@ def make(edition: str = "instructor", chapters_too: bool = True) -> int:
                 parts.append((info["title"], tmp / f"{slug}.pdf"))
                 if info["solutions"]:
                     appendix.append((info["title"], info["solutions"]))
-                if chapters_too and edition == "instructor" and name in chapters:
-                    number = len([p for p in pages[: pages.index(name) + 1] if p in chapters])
+                if chapters_too and edition == "instructor" and name in chapter_set:
+                    number = len([p for p in pages[: pages.index(name) + 1] if p in chapter_set])
                     if info["solutions"]:  # the chapter's own PDF ends with its solutions
                         page.evaluate(APPENDIX_JS, ["Solutions", [["", info["solutions"]]]])
                     print_pdf(page, OUT / "chapters" / f"{number:02d}-{slug}.pdf", info["title"])

@@ -31,21 +31,18 @@ import argparse
 import json
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
+import build_book
 import jupytext
+import myst
 import nbformat
 import yaml
+from myst import FENCE, OPTION, build_wheel, chapters, is_chapter, toc_pages  # noqa: F401  (the page model)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_book  # noqa: E402  (tools/ is not a package)
-
-ROOT = build_book.ROOT
+ROOT = myst.ROOT
 STUDENT = ROOT / "_build" / "student"
 SRC = STUDENT / "src"
 OUT = STUDENT / "_build"  # jupyter-book writes into <path-output>/_build
@@ -60,12 +57,7 @@ STUDENT_PACKAGES = (
     "myst-nb", "jupyterlab",
 )
 
-# An opening fence: 3+ backticks or colons and an info string (a language, or a directive name in
-# braces; CommonMark allows up to 3 spaces of indentation).  It is closed by a line of the same
-# character only, at least as long.
-FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
-DIRECTIVE = re.compile(r"^\s*\{(?P<name>[^}\s]+)\}")
-OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
+DIRECTIVE = myst.DIRECTIVE
 CHECK_CALL = re.compile(r"`(check\(\s*[\"'](?P<label>[^\"']+)[\"'][^`]*\))`")
 INSTRUCTOR_ONLY = re.compile(r"^% instructor-only[ \t]*\n.*?^% end instructor-only[ \t]*(?:\n|\Z)", re.M | re.S)
 STUDENT_LINE = re.compile(r"^% student: ?", re.M)
@@ -85,25 +77,8 @@ how to install what the notebooks need and how to run them.
 # Stripping
 # --------------------------------------------------------------------------------------------------
 
-def _closing(lines: list[str], start: int, fence: str) -> int:
-    """Index of the line closing the fence opened at ``start`` (``len(lines)`` if it is never closed)."""
-    char, n = fence[0], len(fence)
-    for j in range(start + 1, len(lines)):
-        s = lines[j].strip()
-        if len(s) >= n and set(s) == {char} and len(lines[j]) - len(lines[j].lstrip(" ")) <= 3:
-            return j
-    return len(lines)
-
-
-def _options(block: list[str]) -> dict[str, str]:
-    """The ``:key: value`` options at the top of a directive's body."""
-    opts = {}
-    for line in block[1:]:
-        m = OPTION.match(line.strip())
-        if not m:
-            break
-        opts[m["key"]] = m["value"].strip()
-    return opts
+_closing = myst.closing_line
+_options = myst.options
 
 
 def split_markdown(source: str) -> tuple[list[tuple], list[str]]:
@@ -247,20 +222,6 @@ def student_intro(text: str) -> str:
 # The book
 # --------------------------------------------------------------------------------------------------
 
-toc_pages = build_book.toc_pages
-
-
-def is_chapter(text: str) -> bool:
-    """A chapter becomes a student notebook: a page written as a notebook (a kernelspec in its front matter)."""
-    m = re.match(r"---\n(.*?)\n---\s*\n", text, flags=re.S)
-    return bool(m) and "kernelspec" in (yaml.safe_load(m.group(1)) or {})
-
-
-def chapters(root: Path = ROOT) -> list[str]:
-    """The pages of _toc.yml that become student notebooks, in order (``book/name``)."""
-    return [p for p in toc_pages(root / "_toc.yml") if is_chapter((root / f"{p}.md").read_text())]
-
-
 def notebook_name(index: int, page: str) -> str:
     """File name of a chapter's notebook in the archive: numbered in the order of the book."""
     return f"{index:02d}-{Path(page).name}.ipynb"
@@ -381,35 +342,10 @@ def execution_seconds(notebooks, out: Path = OUT) -> dict[str, float | None]:
 # The archive
 # --------------------------------------------------------------------------------------------------
 
-def build_wheel(dest: Path) -> Path:
-    """``pip wheel --no-deps`` of jl_lab, from a copy (setuptools would write build/ into the checkout)."""
-    for old in dest.glob("jl_lab-*.whl"):
-        old.unlink()
-    dest.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in ("pyproject.toml", "README.md"):
-            shutil.copy2(ROOT / name, Path(tmp) / name)
-        shutil.copytree(ROOT / "jl_lab", Path(tmp) / "jl_lab", ignore=shutil.ignore_patterns("__pycache__"))
-        cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-               "--disable-pip-version-check", "--wheel-dir", str(dest), tmp]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode:
-            raise SystemExit(f"pip wheel failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    (wheel,) = dest.glob("jl_lab-*.whl")
-    return wheel
-
-
 def student_requirements() -> str:
     """Exact pins, from requirements.txt, of what students install besides the wheel."""
-    pins = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        if "==" in line and not line.lstrip().startswith("#"):
-            name, version = line.split("==", 1)
-            pins[re.sub(r"[-_.]+", "-", name.strip().lower())] = (name.strip(), version.strip())
-    missing = [p for p in STUDENT_PACKAGES if p not in pins]
-    if missing:
-        raise SystemExit(f"requirements.txt pins none of {missing}")
-    lines = [f"{pins[p][0]}=={pins[p][1]}" for p in STUDENT_PACKAGES]
+    pins = myst.pinned_versions(STUDENT_PACKAGES, ROOT / "requirements.txt")
+    lines = [f"{p}=={v}" for p, v in pins.items()]
     return ("# What the notebooks need besides the jl_lab wheel, at the versions they were run with.\n"
             + "\n".join(lines) + "\n")
 
