@@ -56,8 +56,10 @@ def glue_all(values: Mapping[str, object], *, prefix: str = "") -> list[str]:
 
     Examples
     --------
-    >>> glue_all({"n_points": np.int64(5500), "recall": np.float64(0.93)}, prefix="lsh_")  # doctest: +SKIP
-    ['lsh_n_points', 'lsh_recall']
+    In a page's cell tagged ``remove-input`` (it needs a running kernel, so it is not a doctest)::
+
+        glue_all({"n_points": X.shape[0], "recall": recall[i, j]}, prefix="lsh_")
+        # returns ['lsh_n_points', 'lsh_recall']; the prose writes {glue:text}`lsh_recall:.3f`
     """
     if not isinstance(values, Mapping):
         raise TypeError(f"values must be a mapping name -> value, got {type(values).__name__}")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import re
 import sys
 import threading
@@ -40,7 +41,7 @@ from myst import ROOT, chapters, toc_pages  # noqa: E402  (the page model)
 
 OUT = ROOT / "_build" / "pdf"
 SITES = {"instructor": ROOT / "_build" / "html", "student": ROOT / "_build" / "student" / "_build" / "html"}
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("JL_CHROMIUM", "/usr/bin/chromium")  # Debian's package, as for the browser test
 MARGIN = {"top": "16mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
           '<span class="title"></span> &middot; page <span class="pageNumber"></span> of '

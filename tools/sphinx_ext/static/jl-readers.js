@@ -107,6 +107,8 @@
       i.setAttribute("aria-hidden", "true");
       i.removeAttribute("aria-labelledby");
       i.removeAttribute("role");
+      i.removeAttribute("title");
+      i.querySelectorAll("title").forEach(function (t) { t.remove(); });  // decorative: the button is labelled
     });
     document.querySelectorAll("summary[aria-label], .search-button-field[aria-label]").forEach(
       function (e) { if (e.textContent.trim()) e.removeAttribute("aria-label"); });
@@ -114,7 +116,7 @@
 
   function ready() {
     fixNames();
-    new MutationObserver(fixNames).observe(document.querySelector(".bd-header") || document.body,
+    new MutationObserver(fixNames).observe(document.body,
                                            {childList: true, subtree: true});
     printNotes();
     markZoomable();
