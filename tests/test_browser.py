@@ -315,7 +315,7 @@ def test_page_reads_completely_offline(name, site_url, make_offline_context, bro
     problems = []
     for width, height, scheme in MODES:
         page = make_offline_context(width=width, height=height, color_scheme=scheme).new_page()
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(120_000)  # a cap for a loaded machine, not a pause
         open_page(page, page_url(site_url, name))
         mode = f"{width} px, {scheme}"
         found = []

@@ -78,7 +78,8 @@ APPENDIX_JS = """async ([title, blocks]) => {
   const section = document.createElement("section");
   section.className = "jl-solutions-appendix";
   section.style.breakBefore = "page";
-  section.innerHTML = "<h1>" + title + "</h1>" + blocks.map(([head, html]) =>
+  // an h2 styled as a title: the theme's print layout drops an article's extra h1
+  section.innerHTML = '<h2 class="jl-appendix-title" style="font-size:2em">' + title + "</h2>" + blocks.map(([head, html]) =>
     (head ? "<h2>" + head + "</h2>" : "") + html.join("\\n")).join("\\n");
   section.querySelectorAll("a[href]").forEach((a) => a.removeAttribute("href"));
   section.querySelectorAll(".toggle-hidden").forEach((e) => e.classList.remove("toggle-hidden"));
@@ -87,8 +88,7 @@ APPENDIX_JS = """async ([title, blocks]) => {
   if (window.MathJax && MathJax.typesetPromise) await MathJax.typesetPromise([section]);
 }"""
 
-REPLACE_MAIN_JS = """() => { const a = document.querySelector("main article") || document.querySelector("main");
-  a.innerHTML = ""; }"""
+REPLACE_MAIN_JS = """() => { document.querySelector("main").innerHTML = '<article class="bd-article"></article>'; }"""
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -33,8 +33,23 @@
 
   function markZoomable() {
     document.querySelectorAll("main div.cell_output img, main img.jl-frames-img").forEach(function (img) {
-      img.classList.toggle("jl-zoomable", img.clientWidth > 0 && intendedWidth(img) > 1.15 * img.clientWidth);
+      img.classList.toggle("jl-zoomable", img.clientWidth > 0 && img.clientWidth < 0.9 * intendedWidth(img));
     });
+  }
+
+  // Widths settle late (MathJax's fonts, images, the theme's sidebars): measure again whenever a formula,
+  // a figure or the column changes size, once per frame at most.
+  var pending = false;
+  function remeasure() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; markScrollingEquations(); markZoomable(); });
+  }
+  function watchSizes() {
+    if (!window.ResizeObserver) return;
+    var ro = new ResizeObserver(remeasure);
+    document.querySelectorAll("main, main article, main mjx-container[display='true'] > mjx-math, " +
+                              "main div.cell_output img, main img.jl-frames-img").forEach(function (e) { ro.observe(e); });
   }
 
   function zoom(img) {
@@ -112,6 +127,12 @@
     });
     document.querySelectorAll("summary[aria-label], .search-button-field[aria-label]").forEach(
       function (e) { if (e.textContent.trim()) e.removeAttribute("aria-label"); });
+    // docutils' bibliography: a role="list" of role="doc-biblioentry" entries whose links axe counts as
+    // children a list may not have (aria-required-children, critical); plain blocks read as well
+    document.querySelectorAll('.citation-list[role="list"]').forEach(function (list) {
+      list.removeAttribute("role");
+      list.querySelectorAll('[role="doc-biblioentry"]').forEach(function (e) { e.removeAttribute("role"); });
+    });
   }
 
   function ready() {
@@ -122,7 +143,8 @@
     markZoomable();
     var mj = window.MathJax;
     var typeset = mj && mj.startup && mj.startup.promise;
-    (typeset || Promise.resolve()).then(markScrollingEquations);
+    (typeset || Promise.resolve()).then(function () { markScrollingEquations(); watchSizes(); });
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(remeasure);
   }
   if (document.readyState === "complete") { ready(); } else { window.addEventListener("load", ready); }
 })();
