@@ -12,7 +12,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= $(OMP_NUM_THREADS)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test unit serve lab page clean student pdf
+.PHONY: help venv book test unit serve lab page clean student assignment grade pdf
 
 help:
 	@echo "make book    execute and build the whole book into _build/html (with notebooks/ and the JupyterLite site lite/)"
@@ -25,6 +25,8 @@ help:
 	@echo "make bench   run the benchmarks in benchmarks/ (timings and ratios)"
 	@echo "make student  student edition (no solutions): site, notebooks, _build/student/jl-lab-student.zip"
 	@echo "make pdf     the book as PDF (after make book): _build/pdf/jl-lab.pdf, solutions in an appendix, and one PDF per chapter"
+	@echo "make assignment  graded assignment from assignment.yml: _build/assignment/{student,autograder,solutions}"
+	@echo "make grade SUBMISSIONS=folder   grade every .ipynb / otter .zip of a folder into _build/assignment/grades.csv"
 	@echo "make clean   remove _build (keeps .venv)"
 
 venv: $(STAMP)
@@ -49,7 +51,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -m book
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not book"
+	$(BIN)/python -m pytest -m "not book and not assignment"
 
 .PHONY: browser
 browser: $(STAMP)
@@ -71,6 +73,12 @@ pdf: book
 	$(BIN)/python tools/pdf.py
 	@if test -f _build/student/_build/html/index.html; then $(BIN)/python tools/pdf.py --edition student; \
 	 else echo "(no student PDF: run make student, then make pdf, for _build/pdf/jl-lab-student.pdf)"; fi
+assignment: $(STAMP)
+	$(BIN)/python tools/assignment.py
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (of .ipynb or otter .zip files)"; exit 2; }
+	$(BIN)/python tools/assignment.py grade "$(SUBMISSIONS)"
 
 clean:
 	rm -rf _build

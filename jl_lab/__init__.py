@@ -27,5 +27,6 @@ __all__ = [
     "projections",
     "reducers",
     "rsvd",
+    "sketch",
     "widgets",
 ]
