@@ -73,6 +73,7 @@ pdf: book
 	$(BIN)/python tools/pdf.py
 	@if test -f _build/student/_build/html/index.html; then $(BIN)/python tools/pdf.py --edition student; \
 	 else echo "(no student PDF: run make student, then make pdf, for _build/pdf/jl-lab-student.pdf)"; fi
+
 assignment: $(STAMP)
 	$(BIN)/python tools/assignment.py
 
