@@ -24,6 +24,7 @@ __all__ = [
     "data",
     "entropy",
     "lsh",
+    "pages",
     "plots",
     "projections",
     "reducers",
