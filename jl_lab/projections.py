@@ -212,28 +212,39 @@ def _srht_apply(X, signs: np.ndarray, cols: np.ndarray, dtype) -> np.ndarray:
     b, a = 1 << kb, dp >> kb
     Hb = _hadamard(b, dtype)
     j1, j2 = np.divmod(np.asarray(cols), b)
+    # group the sampled outputs by their column j2 = c of M H_b; group c needs the rows j1 of H_a,
+    # stacked (zero-padded to the largest group) into one b x a x g matrix for a single batched product
+    counts = np.bincount(j2, minlength=b)
+    g = int(counts.max())
+    slot = np.empty(n, dtype=np.int64)
+    order = np.argsort(j2, kind="stable")
+    slot[order] = np.arange(n) - np.repeat(np.cumsum(counts) - counts, counts)
+    rows_of_h = np.zeros((b, g), dtype=np.int64)
+    rows_of_h[j2, slot] = j1
+    parity = np.bitwise_count(np.arange(a)[None, :, None] & rows_of_h[:, None, :]) & 1  # H_a[i, j] = (-1)^popcount(i & j)
     scale = 1.0 / np.sqrt(dp)
-    groups = []
-    for c in np.unique(j2):
-        pos = np.flatnonzero(j2 == c)
-        # rows of H_a needed for column c, transposed and scaled: an a x |pos| matrix
-        parity = np.bitwise_count(np.arange(a)[:, None] & j1[pos][None, :]) & 1  # H_a[i, j] = (-1)^popcount(i & j)
-        G = np.where(parity == 1, -scale, scale).astype(dtype)
-        groups.append((int(c), pos, G))
+    G = np.where(parity == 1, -scale, scale).astype(dtype)  # (b, a, g); padding columns are never picked
+    pick = j2 * g + slot  # output t is entry (j2_t, slot_t) of the (b, g) result of its row
     out = np.empty((N, n), dtype=dtype)
     step = _block_rows(dp)
     sgn = signs.astype(dtype)
-    buf = np.zeros((min(step, N), dp), dtype=dtype)
+    # block-sized work arrays, allocated once (a fresh megabyte per block would cost page faults)
+    rows_max = min(step, N)
+    buf = np.zeros((rows_max, dp), dtype=dtype)
+    W_buf = np.empty((rows_max, b, a), dtype=dtype)
+    R_buf = np.empty((b, rows_max, g), dtype=dtype)
+    T_buf = np.empty((rows_max, b, g), dtype=dtype)
     for start in range(0, N, step):
         block = X[start : start + step]
         rows = block.shape[0]
         block = block.toarray() if sp.issparse(block) else block
         np.multiply(block, sgn, out=buf[:rows, :d])
-        # (M Hb)^T per row: Hb (b x b) times M^T (b x a), written as rows x b x a
-        W = np.matmul(Hb, buf[:rows].reshape(rows, a, b).transpose(0, 2, 1))
-        o = out[start : start + rows]
-        for c, pos, G in groups:
-            o[:, pos] = W[:, c, :] @ G
+        # (M H_b)^T per row: H_b (b x b) times M^T (b x a), as rows x b x a
+        W = np.matmul(Hb, buf[:rows].reshape(rows, a, b).transpose(0, 2, 1), out=W_buf[:rows])
+        R = np.matmul(W.transpose(1, 0, 2), G, out=R_buf[:, :rows])  # (b, rows, g): column c times its rows of H_a
+        T = T_buf[:rows]
+        T[...] = R.transpose(1, 0, 2)
+        np.take(T.reshape(rows, b * g), pick, axis=1, out=out[start : start + rows])
     return out
 
 
