@@ -87,6 +87,15 @@ def _rsvd_ex_3():
     return ratio
 
 
+def _sketch_ex_1():
+    # the birthday product evaluated for m = d, d + 1, ... instead of sketch's bisection
+    d, prob = 10, 0.9
+    m = d
+    while math.prod(1 - i / m for i in range(d)) < prob:
+        m += 1
+    return m
+
+
 def _cocluster_ex_4():
     # plain Counters over the token list instead of jl_lab.cocluster.bigram_counts
     out = []
@@ -157,6 +166,7 @@ SECOND_WAY = {
     "lsh-ex-2": _lsh_ex_2,
     "rsvd-ex-2": _rsvd_ex_2,
     "rsvd-ex-3": _rsvd_ex_3,
+    "sketch-ex-1": _sketch_ex_1,
     "cocluster-ex-4": _cocluster_ex_4,
     "dimension_formula-ex-1": _dimension_formula_ex_1,
     "dimension_formula-ex-2": _dimension_formula_ex_2,

@@ -88,6 +88,12 @@ from jl_lab import rsvd
 M = rsvd.matrix_with_spectrum(300, 120, 1 / np.arange(1, 121), rng=p["seed_m"])
 Q = rsvd.range_finder(M.T, p["k"], power_iters=2, rng=p["seed_q"])
 answer = np.linalg.norm(M - M @ Q @ Q.T, 2) * (p["k"] + 1)   # sigma_{k+1} = 1/(k+1)''',
+    "sketch-ex-1": '''\
+import math
+m = p["d"]   # the birthday product, for m = d, d + 1, ...
+while math.prod(1 - i / m for i in range(p["d"])) < p["prob"]:
+    m += 1
+answer = m''',
     "cocluster-ex-4": '''\
 from jl_lab import cocluster, corpus
 answer = []

@@ -224,20 +224,22 @@ this book.
 
 #: commands of the repository that the student archive does not have, as the pages mention them
 REPOSITORY_ONLY = re.compile(r"`make (?:book|test|unit|lab|serve|page|bench|student|assignment|grade|browser|clean)\b"
-                             r"|\btools/|\.venv/bin/python|\bon Colab\b|\bon Binder\b|rocket")
+                             r"|\btools/|\bbenchmarks/|\.venv/bin/python|\bon Colab\b|\bon Binder\b|rocket")
 
 
 def repository_free(text: str) -> str:
     """A page's text for the student archive: no command of the repository (``make lab`` and the like).
 
     A page's "How to run it" section (the introduction's) becomes :data:`STUDENT_RUN`, and `` `make lab` ``
-    (a live notebook) becomes `` `jupyter lab` ``, which the archive's README sets up.  Anything else that
+    (a live notebook) becomes `` `jupyter lab` ``, which the archive's README sets up, and `` `make bench` ``
+    "the book's benchmark".  Anything else that
     only the repository has is marked ``% instructor-only`` in the page; :data:`REPOSITORY_ONLY` finds
     what is left (tests/test_student_text.py).
     """
     m = re.search(r"^## How to run it.*?(?=^## |\Z)", text, flags=re.M | re.S)
     if m:
         text = text[: m.start()] + STUDENT_RUN + "\n" + text[m.end() :]
+    text = re.sub(r"`make bench`(?: runs `benchmarks/[^`]+`, which)?", "the book's benchmark", text)
     return text.replace("`make lab`", "`jupyter lab`")
 
 

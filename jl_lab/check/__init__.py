@@ -17,7 +17,7 @@ in the instructor's edition.
 
 from __future__ import annotations
 
-from importlib.util import find_spec
+from pathlib import Path
 
 from . import engine
 from .engine import (
@@ -29,7 +29,8 @@ __all__ = [
     "expected", "export_keys", "engine", "edition",
 ]
 
-if find_spec(f"{__name__}.exercises") is not None:
+# the file itself, not an import lookup: an editable install elsewhere could answer for this package
+if Path(__file__).with_name("exercises.py").exists():
     from . import exercises  # noqa: F401  (registers the exercises with their computing functions)
 
     #: "instructor" (answers computed by jl_lab.check.exercises) or "student" (answer keys only)

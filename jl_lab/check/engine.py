@@ -20,9 +20,9 @@ implement the same one):
 * a **real** entry is compared on a logarithmic grid.  With ``L = log|e|``, cell ``k`` is
   ``[k s, (k+1) s)`` with step ``s = rtol / 2``; the key holds the hashes of ``"r:<sign>:<k>"`` for
   every cell that meets ``[L - rtol, L + rtol]``.  An answer ``x`` is accepted iff the hash of its own
-  cell ``floor(log|x| / s)`` is in the key: every answer within a relative distance ``rtol`` (about
-  ``rtol`` in ``log``) is accepted, none farther than ``1.5 rtol``, and no rounding boundary of the
-  expected value matters.  A coarser grid (step ``5 rtol``, ``10 rtol`` around ``L``) gives
+  cell ``floor(log|x| / s)`` is in the key: every answer with ``|log|x| - L| <= rtol`` (a relative
+  distance of about ``rtol``) is accepted, none with ``|log|x| - L| > 1.5 rtol``, and no rounding
+  boundary of the expected value matters.  A coarser grid (step ``5 rtol``, ``10 rtol`` around ``L``) gives
   "close"; the cells of ``-e`` give "wrong sign";
 * ``None`` ("no value exists") is the text ``"none"``; zero is ``"r:0"``.
 

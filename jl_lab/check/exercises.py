@@ -185,6 +185,30 @@ def _rsvd_ex_3(k: int, seed_m: int, seed_q: int) -> tuple:
     return (float(np.linalg.norm(M - M @ Q @ Q.T, 2) / s[k]),)
 
 
+# --------------------------------------------------------------------------- sketch
+
+
+@exercise(
+    "sketch-ex-1",
+    "the smallest number of rows m of a CountSketch that is an exact isometry on 10 coordinate vectors "
+    "with probability at least 0.9, an integer",
+    integer=True,
+    hint="the sketch is exact iff the d coordinates land in d different rows: the probability is "
+    "prod_{i<d} (1 - i/m), which increases with m; count m up (or bisect) to the first m that reaches it.",
+    params={"d": 10, "prob": 0.9},
+    variants={"d": (6, 8, 10, 12, 15, 20), "prob": (0.8, 0.9, 0.95, 0.99)},
+    task="CountSketch on a subspace spanned by $d$ coordinate vectors is an exact isometry if and only if "
+    r"the $d$ coordinates are hashed to $d$ different rows, which happens with probability "
+    r"$\prod_{i<d}(1 - i/m)$ for $m$ rows. Find the smallest $m$ for which this probability is at least "
+    "your `prob`, for your `d`. The answer is an integer.",
+)
+def _sketch_ex_1(d: int, prob: float) -> tuple:
+    """Smallest m with prod_{i<d} (1 - i/m) >= prob (sketch.countsketch_coherent_size)."""
+    from .. import sketch
+
+    return (int(sketch.countsketch_coherent_size(d, prob)),)
+
+
 # --------------------------------------------------------------------------- cocluster
 
 
