@@ -9,7 +9,9 @@ Usage::
 What it writes into the site (``<build>/html``):
 
 * ``notebooks/<name>.ipynb`` for every chapter: the notebook MyST-NB executed during the build
-  (``<build>/jupyter_execute/book/<name>.ipynb``, outputs included), with one set-up cell added under
+  (``<build>/jupyter_execute/book/<name>.ipynb``, outputs included), its Markdown cells turned into
+  plain Jupyter Markdown with the numbers the build resolved (``tools/nb_markdown.py``: glued values,
+  figure/equation/exercise numbers, citations), with one set-up cell added under
   the title so that it runs top to bottom anywhere: in JupyterLite it installs ``jl_lab`` from the
   wheel bundled with the site (piplite), elsewhere without ``jl_lab`` (Colab, a plain Jupyter) it
   installs it from the repository configured in ``_config.yml`` with pip; where ``myst_nb`` is
@@ -43,6 +45,9 @@ from pathlib import Path
 
 import nbformat
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nb_markdown  # noqa: E402  (tools/nb_markdown.py: MyST to plain Jupyter Markdown)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS_DIR = "notebooks"  # keep in step with tools/sphinx_ext/jl_launch.py
@@ -162,8 +167,12 @@ def write_notebooks(build: Path, src: Path = ROOT) -> list[Path]:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     written = []
+    refs = nb_markdown.load_refs(build)  # what the build resolved: numbers, titles, citations
+    glue_of = nb_markdown.executed_glue_loader(build)
     for docname, path in chapters(build, src):
-        nb = runnable_notebook(nbformat.read(path, as_version=4), repo_url, branch)
+        executed = nbformat.read(path, as_version=4)
+        plain = nb_markdown.convert_notebook(executed, refs, docname, glue=glue_of(docname), glue_of=glue_of)
+        nb = runnable_notebook(plain, repo_url, branch)
         target = out / f"{Path(docname).name}.ipynb"
         nbformat.write(nb, target)
         written.append(target)
