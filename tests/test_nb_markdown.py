@@ -195,6 +195,11 @@ def test_book_notebooks_are_plain_markdown(build):
     lite = [BUILD / "html" / "lite" / "files" / f"{n}.ipynb" for n in names]
     assert all(p.exists() for p in site + lite), [p for p in site + lite if not p.exists()]
     check_notebooks(site + lite)
+    # a reader runs them to work on the exercises: no solution (the website keeps them, behind a click)
+    for path in site + lite:
+        nb = nbformat.read(path, as_version=4)
+        assert not [c for c in nb.cells if "solution" in c.metadata.get("tags", [])], path.name
+        assert not any("Solution to" in c.source for c in nb.cells if c.cell_type == "markdown"), path.name
 
 
 @pytest.mark.book

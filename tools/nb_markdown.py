@@ -407,8 +407,9 @@ def convert_notebook(nb, refs: dict, docname: str, glue: dict | None = None,
 
     ``glue``: the glued values (default: those of ``nb``'s own outputs).  Code cells are kept; a
     figure's caption becomes a Markdown cell right under it (tagged ``jl-figure-caption``); code
-    cells tagged ``solution`` (instructor notebooks) and ``hide-input`` start with their input
-    collapsed, as the site hides them.
+    cells tagged ``hide-input`` start with their input collapsed, as the site hides them.  With
+    ``solutions="drop"`` the ``{solution}`` directives and the code cells tagged ``solution`` go;
+    with "details" they stay, collapsed (a click opens them, as on the site).
     """
     nb = copy.deepcopy(nb)
     conv = Converter(refs, docname, glue if glue is not None else glue_data(nb), glue_of, solutions)
@@ -419,9 +420,11 @@ def convert_notebook(nb, refs: dict, docname: str, glue: dict | None = None,
             if cell.source.strip():
                 cells.append(cell)
             continue
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.cell_type == "code" and "solution" in tags and solutions == "drop":
+            continue  # a solution-only cell (the book's convention): the student edition drops it too
         cells.append(cell)
         if cell.cell_type == "code":
-            tags = cell.get("metadata", {}).get("tags", [])
             if "solution" in tags or "hide-input" in tags:
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
             caption = conv.caption_cell(cell)

@@ -11,7 +11,8 @@ What it writes into the site (``<build>/html``):
 * ``notebooks/<name>.ipynb`` for every chapter: the notebook MyST-NB executed during the build
   (``<build>/jupyter_execute/book/<name>.ipynb``, outputs included), its Markdown cells turned into
   plain Jupyter Markdown with the numbers the build resolved (``tools/nb_markdown.py``: glued values,
-  figure/equation/exercise numbers, citations), with one set-up cell added under
+  figure/equation/exercise numbers, citations) and without the exercises' solutions (the ``{solution}``
+  blocks and the cells tagged ``solution``: the site keeps them), with one set-up cell added under
   the title so that it runs top to bottom anywhere: in JupyterLite it installs ``jl_lab`` from the
   wheel bundled with the site (piplite), elsewhere without ``jl_lab`` (Colab, a plain Jupyter) it
   installs it from the repository configured in ``_config.yml`` with pip; where ``myst_nb`` is
@@ -171,7 +172,9 @@ def write_notebooks(build: Path, src: Path = ROOT) -> list[Path]:
     glue_of = nb_markdown.executed_glue_loader(build)
     for docname, path in chapters(build, src):
         executed = nbformat.read(path, as_version=4)
-        plain = nb_markdown.convert_notebook(executed, refs, docname, glue=glue_of(docname), glue_of=glue_of)
+        # no solutions in any notebook a reader runs (download, Colab, JupyterLite): the site keeps them
+        plain = nb_markdown.convert_notebook(executed, refs, docname, glue=glue_of(docname), glue_of=glue_of,
+                                             solutions="drop")
         nb = runnable_notebook(plain, repo_url, branch)
         target = out / f"{Path(docname).name}.ipynb"
         nbformat.write(nb, target)
