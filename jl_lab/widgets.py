@@ -14,6 +14,8 @@ import time
 
 import ipywidgets as widgets
 
+from ._timing import one_blas_thread
+
 
 def render_png(fig) -> bytes:
     """The PNG an explorer shows for ``fig``: rendered at the figure's own dpi, one pixel per CSS pixel.
@@ -215,15 +217,7 @@ def rsvd_view(M, k: int = 20, oversample: int = 10, power_iters: int = 1, s_true
     return plots.rsvd_view(report)
 
 
-def _one_blas_thread():
-    """Context limiting BLAS to one thread (threadpoolctl, installed with scikit-learn), if available."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
-        import contextlib
-
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1)
+_one_blas_thread = one_blas_thread  # one definition, in jl_lab._timing
 
 
 def rsvd_update_function(M, rng=0):

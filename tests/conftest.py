@@ -48,7 +48,6 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))  # tools/ is not a package: build_book, notebooks, student
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
 CHROMIUM = os.environ.get("JL_CHROMIUM", "/usr/bin/chromium")

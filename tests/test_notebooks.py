@@ -15,13 +15,13 @@ import ast
 import json
 import subprocess
 import sys
-import tomllib
 import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import nbformat
 import pytest
+import tomllib
 import yaml
 from bs4 import BeautifulSoup
 
@@ -29,17 +29,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
 LITE = HTML / "lite"
-sys.path.insert(0, str(ROOT / "tools"))
-import nb_markdown  # noqa: E402  (tools/nb_markdown.py)
-import notebooks as nbtool  # noqa: E402  (tools/notebooks.py; tools/ is not a package)
-from build_book import toc_pages  # noqa: E402
+import nb_markdown  # tools/nb_markdown.py
+import notebooks as nbtool  # tools/notebooks.py (tools/ is on the test path: pyproject.toml)
+from myst import chapters
 
 pytestmark = pytest.mark.book
 
 
 def chapter_docnames() -> list[str]:
     """Pages of _toc.yml written as notebooks (a kernelspec in their front matter), e.g. 'book/lsh'."""
-    return [f for f in toc_pages() if "kernelspec:" in (ROOT / f"{f}.md").read_text()]
+    return chapters()
 
 
 CHAPTERS = chapter_docnames()

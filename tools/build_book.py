@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+from myst import toc_pages  # noqa: F401  (the page model; re-exported for old callers)
+
 ROOT = Path(__file__).resolve().parents[1]
 BAD_LOG = re.compile(r"WARNING:|ERROR:|CRITICAL:|SEVERE:|Execution Failed|CellExecutionError|Traceback \(most recent")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -121,25 +123,6 @@ def source_hash() -> str:
         h.update(str(f.relative_to(ROOT)).encode())
         h.update(f.read_bytes())
     return h.hexdigest()
-
-
-def toc_pages(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every file of a table of contents, root first, in reading order (``book/name``, no suffix)."""
-    import yaml  # installed with jupyter-book
-
-    toc = yaml.safe_load(toc_path.read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
 
 
 def prepare_page_tree(page: str) -> Path:

@@ -40,12 +40,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 import yaml
+from myst import build_wheel, pinned_versions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nb_markdown  # noqa: E402  (tools/nb_markdown.py: MyST to plain Jupyter Markdown)
@@ -71,23 +71,6 @@ def repository(src: Path = ROOT) -> tuple[str, str]:
     cfg = yaml.safe_load((src / "_config.yml").read_text()) or {}
     repo = cfg.get("repository") or {}
     return (repo.get("url") or "").rstrip("/"), repo.get("branch") or "main"
-
-
-def pinned_versions(names, requirements: Path = ROOT / "requirements.txt") -> dict[str, str]:
-    """The ``name==version`` pins of requirements.txt for ``names`` (names compared normalised)."""
-
-    def norm(s: str) -> str:
-        return re.sub(r"[-_.]+", "-", s).lower()
-
-    pins = {}
-    for line in requirements.read_text().splitlines():
-        m = re.match(r"^\s*([A-Za-z0-9_.\-]+)==([^\s;#]+)", line)
-        if m:
-            pins[norm(m.group(1))] = m.group(2)
-    missing = [n for n in names if norm(n) not in pins]
-    if missing:
-        raise SystemExit(f"requirements.txt pins none of {missing}")
-    return {n: pins[norm(n)] for n in names}
 
 
 # ---- the notebooks --------------------------------------------------------------------------------
@@ -183,25 +166,6 @@ def write_notebooks(build: Path, src: Path = ROOT) -> list[Path]:
 
 
 # ---- the JupyterLite site -------------------------------------------------------------------------
-
-
-def build_wheel(dest: Path, src: Path = ROOT) -> Path:
-    """Build the jl_lab wheel (no dependencies bundled) from a clean copy of the package; return it."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for old in dest.glob("jl_lab-*.whl"):
-        old.unlink()
-    with tempfile.TemporaryDirectory() as tmp:  # setuptools writes build/ and *.egg-info next to the sources
-        for name in ("pyproject.toml", "README.md"):
-            shutil.copy2(src / name, Path(tmp) / name)
-        skip = shutil.ignore_patterns("__pycache__", "*.pyc")
-        shutil.copytree(src / "jl_lab", Path(tmp) / "jl_lab", ignore=skip)
-        cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
-               "--no-build-isolation", "-w", str(dest), tmp]  # fmt: skip
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode:
-            raise SystemExit(f"building the jl_lab wheel failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-    (wheel,) = dest.glob("jl_lab-*.whl")
-    return wheel
 
 
 def extra_wheels(cache: Path) -> list[Path]:

@@ -31,22 +31,21 @@ import argparse
 import json
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
+import build_book
 import jupytext
+import myst
 import nbformat
 import yaml
+from myst import FENCE, OPTION, chapters, is_chapter, toc_pages  # noqa: F401  (the page model)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_book  # noqa: E402  (tools/ is not a package)
 import nb_markdown  # noqa: E402  (MyST to plain Jupyter Markdown, with the build's numbers and glued values)
 
-ROOT = build_book.ROOT
+ROOT = myst.ROOT
 STUDENT = ROOT / "_build" / "student"
 SRC = STUDENT / "src"
 OUT = STUDENT / "_build"  # jupyter-book writes into <path-output>/_build
@@ -61,12 +60,7 @@ STUDENT_PACKAGES = (
     "myst-nb", "jupyterlab",
 )
 
-# An opening fence: 3+ backticks or colons and an info string (a language, or a directive name in
-# braces; CommonMark allows up to 3 spaces of indentation).  It is closed by a line of the same
-# character only, at least as long.
-FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
-DIRECTIVE = re.compile(r"^\s*\{(?P<name>[^}\s]+)\}")
-OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
+DIRECTIVE = myst.DIRECTIVE
 CHECK_CALL = re.compile(r"`(check\(\s*[\"'](?P<label>[^\"']+)[\"'][^`]*\))`")
 INSTRUCTOR_ONLY = re.compile(r"^% instructor-only[ \t]*\n.*?^% end instructor-only[ \t]*(?:\n|\Z)", re.M | re.S)
 STUDENT_LINE = re.compile(r"^% student: ?", re.M)
@@ -86,25 +80,8 @@ how to install what the notebooks need and how to run them.
 # Stripping
 # --------------------------------------------------------------------------------------------------
 
-def _closing(lines: list[str], start: int, fence: str) -> int:
-    """Index of the line closing the fence opened at ``start`` (``len(lines)`` if it is never closed)."""
-    char, n = fence[0], len(fence)
-    for j in range(start + 1, len(lines)):
-        s = lines[j].strip()
-        if len(s) >= n and set(s) == {char} and len(lines[j]) - len(lines[j].lstrip(" ")) <= 3:
-            return j
-    return len(lines)
-
-
-def _options(block: list[str]) -> dict[str, str]:
-    """The ``:key: value`` options at the top of a directive's body."""
-    opts = {}
-    for line in block[1:]:
-        m = OPTION.match(line.strip())
-        if not m:
-            break
-        opts[m["key"]] = m["value"].strip()
-    return opts
+_closing = myst.closing_line
+_options = myst.options
 
 
 def split_markdown(source: str) -> tuple[list[tuple], list[str]]:
@@ -270,6 +247,38 @@ def edition_markers(text: str) -> str:
     return STUDENT_LINE.sub("", INSTRUCTOR_ONLY.sub("", text))
 
 
+STUDENT_RUN = """## How to run it
+
+The pages are Jupyter notebooks. The archive your teacher hands out has one notebook per chapter (in
+`notebooks/`), the book's helper package `jl_lab` and the exact versions of everything the notebooks
+use; its README says how to install them and start JupyterLab (`jupyter lab notebooks`). In a live
+notebook the interactive explorers (ipywidgets) respond to their sliders. The numerical code lives in
+`jl_lab`, which depends only on NumPy and SciPy, so the pages stay short: each experiment is a call
+into the package followed by a plot.
+
+All randomness goes through an explicit seed (`rng=...`): the same seed gives the same numbers as in
+this book.
+"""
+
+#: commands of the repository that the student archive does not have, as the pages mention them
+REPOSITORY_ONLY = re.compile(r"`make (?:book|test|unit|lab|serve|page|bench|student|assignment|grade|browser|clean)\b"
+                             r"|\btools/|\.venv/bin/python|\bon Colab\b|\bon Binder\b|rocket")
+
+
+def repository_free(text: str) -> str:
+    """A page's text for the student archive: no command of the repository (``make lab`` and the like).
+
+    A page's "How to run it" section (the introduction's) becomes :data:`STUDENT_RUN`, and `` `make lab` ``
+    (a live notebook) becomes `` `jupyter lab` ``, which the archive's README sets up.  Anything else that
+    only the repository has is marked ``% instructor-only`` in the page; :data:`REPOSITORY_ONLY` finds
+    what is left (tests/test_student_text.py).
+    """
+    m = re.search(r"^## How to run it.*?(?=^## |\Z)", text, flags=re.M | re.S)
+    if m:
+        text = text[: m.start()] + STUDENT_RUN + "\n" + text[m.end() :]
+    return text.replace("`make lab`", "`jupyter lab`")
+
+
 def student_intro(text: str) -> str:
     """The introduction with its "How to assign it" section (for teachers) replaced by a student note."""
     m = re.search(r"^## How to assign it.*?(?=^## |\Z)", text, flags=re.M | re.S)
@@ -283,20 +292,6 @@ def student_intro(text: str) -> str:
 # --------------------------------------------------------------------------------------------------
 # The book
 # --------------------------------------------------------------------------------------------------
-
-toc_pages = build_book.toc_pages
-
-
-def is_chapter(text: str) -> bool:
-    """A chapter becomes a student notebook: a page written as a notebook (a kernelspec in its front matter)."""
-    m = re.match(r"---\n(.*?)\n---\s*\n", text, flags=re.S)
-    return bool(m) and "kernelspec" in (yaml.safe_load(m.group(1)) or {})
-
-
-def chapters(root: Path = ROOT) -> list[str]:
-    """The pages of _toc.yml that become student notebooks, in order (``book/name``)."""
-    return [p for p in toc_pages(root / "_toc.yml") if is_chapter((root / f"{p}.md").read_text())]
-
 
 def notebook_name(index: int, page: str) -> str:
     """File name of a chapter's notebook in the archive: numbered in the order of the book."""
@@ -343,7 +338,7 @@ def write_source(root: Path = ROOT, src: Path = SRC) -> dict[str, nbformat.Noteb
     converted by jupytext from the student notebook, so the site executes exactly its cells.
     """
     pages = toc_pages(root / "_toc.yml")
-    texts = {p: edition_markers((root / f"{p}.md").read_text()) for p in pages}
+    texts = {p: repository_free(edition_markers((root / f"{p}.md").read_text())) for p in pages}
     removed = {label for t in texts.values() for label in solution_labels(t)}
     notebooks: dict[str, nbformat.NotebookNode] = {}
     wanted: set[Path] = set()
@@ -419,35 +414,83 @@ def execution_seconds(notebooks, out: Path = OUT) -> dict[str, float | None]:
 # --------------------------------------------------------------------------------------------------
 
 def build_wheel(dest: Path) -> Path:
-    """``pip wheel --no-deps`` of jl_lab, from a copy (setuptools would write build/ into the checkout)."""
-    for old in dest.glob("jl_lab-*.whl"):
-        old.unlink()
-    dest.mkdir(parents=True, exist_ok=True)
+    """The student wheel: ``myst.build_wheel`` of a copy of the package made by :func:`answer_keys_only`."""
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("pyproject.toml", "README.md"):
             shutil.copy2(ROOT / name, Path(tmp) / name)
-        shutil.copytree(ROOT / "jl_lab", Path(tmp) / "jl_lab", ignore=shutil.ignore_patterns("__pycache__"))
-        cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-               "--disable-pip-version-check", "--wheel-dir", str(dest), tmp]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode:
-            raise SystemExit(f"pip wheel failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    (wheel,) = dest.glob("jl_lab-*.whl")
-    return wheel
+        shutil.copytree(ROOT / "jl_lab", Path(tmp) / "jl_lab", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        answer_keys_only(Path(tmp) / "jl_lab")
+        return myst.build_wheel(dest, src=Path(tmp))
 
 
-def student_requirements() -> str:
-    """Exact pins, from requirements.txt, of what students install besides the wheel."""
+def answer_keys_only(package: Path) -> None:
+    """Make a copy of ``jl_lab`` the student edition: the answer keys, not the functions that compute them.
+
+    ``jl_lab/check/exercises.py`` (every expected answer's computation) is removed and
+    ``jl_lab/check/answer_keys.json`` (salted hashes, see :mod:`jl_lab.check.engine`) written instead.
+    """
+    from jl_lab import check
+
+    (package / "check" / "exercises.py").unlink()
+    (package / "check" / "answer_keys.json").write_text(json.dumps(check.export_keys(), indent=1) + "\n")
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.strip().lower())
+
+
+def lock(packages, pins: dict[str, tuple[str, str]]) -> list[str]:
+    """The transitive closure of ``packages`` (installed distributions' requirements whose markers hold
+    here), pinned at the versions of ``pins``: a full lock, sorted."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    todo, seen = [(_canonical(p), frozenset()) for p in packages], {}
+    while todo:
+        name, extras = todo.pop()
+        if name in seen and extras <= seen[name]:
+            continue
+        seen[name] = seen.get(name, frozenset()) | extras
+        try:
+            requires = metadata.distribution(name).requires or []
+        except metadata.PackageNotFoundError:
+            raise SystemExit(f"{name} is needed by the student edition but not installed") from None
+        for text in requires:
+            req = Requirement(text)
+            envs = [{"extra": e} for e in seen[name]] or [{"extra": ""}]
+            if req.marker is None or any(req.marker.evaluate(env) for env in envs):
+                todo.append((_canonical(req.name), frozenset(req.extras)))
+    missing = sorted(n for n in seen if n not in pins)
+    if missing:
+        raise SystemExit(f"requirements.txt pins none of {missing}, which the student edition needs")
+    return sorted((f"{pins[n][0]}=={pins[n][1]}" for n in seen), key=str.lower)
+
+
+def computing_wheels(folder: Path) -> list[Path]:
+    """The ``jl_lab`` wheels under ``folder`` that hold the functions computing the answers (none may)."""
+    found = []
+    for wheel in folder.rglob("jl_lab-*.whl"):
+        with zipfile.ZipFile(wheel) as z:
+            if "jl_lab/check/exercises.py" in z.namelist() or "jl_lab/check.py" in z.namelist():
+                found.append(wheel)
+    return found
+
+
+def student_requirements(extra=()) -> str:
+    """Exact pins, from requirements.txt, of what students install besides the wheel, and of everything
+    those packages need in turn (a full lock: students get exactly the instructor's versions)."""
     pins = {}
     for line in (ROOT / "requirements.txt").read_text().splitlines():
         if "==" in line and not line.lstrip().startswith("#"):
             name, version = line.split("==", 1)
-            pins[re.sub(r"[-_.]+", "-", name.strip().lower())] = (name.strip(), version.strip())
-    missing = [p for p in STUDENT_PACKAGES if p not in pins]
+            pins[_canonical(name)] = (name.strip(), version.strip())
+    missing = [p for p in (*STUDENT_PACKAGES, *extra) if p not in pins]
     if missing:
         raise SystemExit(f"requirements.txt pins none of {missing}")
-    lines = [f"{pins[p][0]}=={pins[p][1]}" for p in STUDENT_PACKAGES]
-    return ("# What the notebooks need besides the jl_lab wheel, at the versions they were run with.\n"
+    lines = lock((*STUDENT_PACKAGES, *extra), pins)
+    return ("# What the notebooks need besides the jl_lab wheel, and everything that needs in turn, at the\n"
+            "# versions the notebooks were run with (a full lock: pip install -r requirements.txt).\n"
             + "\n".join(lines) + "\n")
 
 
@@ -555,9 +598,15 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     notebooks = write_source()
+    import notebooks as site_notebooks  # tools/notebooks.py: its JupyterLite site gets the student wheel
+
+    site_notebooks.build_wheel = build_wheel
     status = build_book.build(OUT, None, args.force, src=SRC)
     if status:
         return status
+    computing = computing_wheels(OUT / "html")
+    if computing:
+        raise SystemExit(f"wheels that compute the answers in the student site: {computing}")
     link = STUDENT / "html"
     if not link.is_symlink():
         shutil.rmtree(link, ignore_errors=True)
