@@ -31,8 +31,13 @@ NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
 def pasted_values(html_file: Path) -> list[str]:
-    """The glued values a page of the site shows (MyST-NB's pasted-text spans), longest first."""
-    values = set(re.findall(r'<span class="pasted-text">([^<]+)</span>', html_file.read_text()))
+    """The glued values a page of the site shows outside its solutions (MyST-NB's pasted-text spans)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html_file.read_text(), "html.parser")
+    for hidden in soup.select(".solution"):  # the notebooks a reader runs hold no solution
+        hidden.decompose()
+    values = {span.get_text() for span in soup.select("span.pasted-text")}
     return sorted((v for v in values if re.search(r"\d", v)), key=len, reverse=True)
 
 
