@@ -12,7 +12,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= $(OMP_NUM_THREADS)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test unit serve lab page clean student assignment grade
+.PHONY: help venv book test unit serve lab page clean student assignment grade pdf
 
 help:
 	@echo "make book    execute and build the whole book into _build/html (with notebooks/ and the JupyterLite site lite/)"
@@ -25,6 +25,7 @@ help:
 	@echo "make page PAGE=name   build book/intro.md + book/name.md only (for authors)"
 	@echo "make bench   run the benchmarks in benchmarks/ (timings and ratios)"
 	@echo "make student  student edition (no solutions): site, notebooks, _build/student/jl-lab-student.zip"
+	@echo "make pdf     the book as PDF (after make book): _build/pdf/jl-lab.pdf, solutions in an appendix, and one PDF per chapter"
 	@echo "make assignment  graded assignment from assignment.yml: _build/assignment/{student,autograder,solutions}"
 	@echo "make grade SUBMISSIONS=folder   grade every .ipynb / otter .zip of a folder into _build/assignment/grades.csv"
 	@echo "make clean   remove _build (keeps .venv)"
@@ -45,7 +46,10 @@ page: $(STAMP)
 	$(BIN)/python tools/build_book.py --page $(PAGE)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	@echo "== make test, stage 1 of 2: unit tests of jl_lab (no book build)"
+	$(BIN)/python -m pytest -m "not book"
+	@echo "== make test, stage 2 of 2: the book: build (progress below), then its checks, browser, notebooks, PDF"
+	$(BIN)/python -m pytest -m book
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not book and not assignment"
@@ -64,6 +68,12 @@ lab: $(STAMP)
 
 student: $(STAMP)
 	$(BIN)/python tools/student.py
+
+# The PDF editions, printed from the built site by the Chromium the browser test uses (tools/pdf.py says why).
+pdf: book
+	$(BIN)/python tools/pdf.py
+	@if test -f _build/student/_build/html/index.html; then $(BIN)/python tools/pdf.py --edition student; \
+	 else echo "(no student PDF: run make student, then make pdf, for _build/pdf/jl-lab-student.pdf)"; fi
 
 assignment: $(STAMP)
 	$(BIN)/python tools/assignment.py

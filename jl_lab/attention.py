@@ -1153,3 +1153,92 @@ def fit_multihead(P, n_heads: int, head_size: int, max_iter: int = 300, n_restar
             tv = row_tv(P, A)
             best = {"A": A, "kl": kl, "max_tv": float(tv.max()), "mean_tv": float(tv.mean())}
     return best
+
+
+# ---------------------------------------------------------------------------
+# Linformer: the JL argument for projecting keys and values along the sequence (issue #16)
+# ---------------------------------------------------------------------------
+# Appended as one section so that edits above merge cleanly.
+
+__all__ += ["linformer_error"]
+
+
+def linformer_error(P, V, k_values, trials: int = 5, rng=None) -> dict:
+    r"""Error of replacing the attention output ``P V`` by ``P E^T E V``, random ``E``, against the best rank-``k`` choice.
+
+    Parameters
+    ----------
+    P : array_like of shape (L, L)
+        Row-stochastic attention matrix.
+    V : array_like of shape (L, d_v)
+        Values.
+    k_values : sequence of int
+        Projected sequence lengths ``1 <= k <= L``.
+    trials : int
+        Independent Gaussian ``E`` per ``k``.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    dict
+        ``"k"``; ``"measured"``: mean over trials of
+        :math:`\|PE^\top EV - PV\|_F / \|PV\|_F`; ``"theory"``: the root of its
+        expected square, :math:`\sqrt{(\|P\|_F^2\|V\|_F^2 + \|PV\|_F^2)/k}\,/\,\|PV\|_F`;
+        ``"optimal"``: :math:`\min_{\operatorname{rank} W = k}\|P W W^\top V - PV\|_F/\|PV\|_F`
+        over projections :math:`W` onto ``k`` sequence directions, reached by the
+        top-``k`` right singular vectors of :math:`P` when ``V`` is isotropic
+        (here computed for that choice); ``"jl_scale"``: the additive scale
+        :math:`\|P\|_F\|V\|_F/\|PV\|_F` of Linformer's guarantee.
+
+    Notes
+    -----
+    Linformer (Wang et al. 2020) computes :math:`\operatorname{softmax}(Q(EK)^\top)FV`
+    with :math:`k\times L` matrices :math:`E, F`, so that attention costs
+    :math:`O(Lk)`.  Its Theorem 1 rests on the JL lemma for the pairs
+    (row :math:`p_i` of :math:`P`, column :math:`v` of :math:`V`): with
+    :math:`\mathcal N(0, 1/k)` entries, :math:`p_i^\top E^\top Ev` is unbiased for
+    :math:`p_i^\top v` with variance :math:`(\|p_i\|^2\|v\|^2 + (p_i^\top v)^2)/k`,
+    whence the expectation above, exactly.  The guarantee is additive in
+    :math:`\|p_i\|\|v\|`: small relative to the output only when the rows of
+    :math:`P` are spread out *and* the output is not much smaller than
+    :math:`\|P\|_F\|V\|_F`.
+
+    References
+    ----------
+    Wang, S., Li, B. Z., Khabsa, M., Fang, H. and Ma, H. (2020). Linformer: self-attention with
+    linear complexity. arXiv:2006.04768.
+
+    Examples
+    --------
+    >>> P = np.full((8, 8), 1 / 8)
+    >>> out = linformer_error(P, np.ones((8, 2)), [8], trials=2, rng=0)
+    >>> round(float(out["optimal"][0]), 10)  # rank-1 P: one direction is enough
+    0.0
+    """
+    P = check_stochastic(P)
+    L = P.shape[0]
+    V = check_array(V, "V", ndim=2)
+    if V.shape[0] != L:
+        raise ValueError(f"V must have L = {L} rows, got shape {V.shape}")
+    ks = [check_int(k, "k_values", 1, L) for k in k_values]
+    trials = check_int(trials, "trials", 1)
+    gen = check_rng(rng)
+    PV = P @ V
+    norm_out = np.linalg.norm(PV)
+    if norm_out == 0:
+        raise ValueError("P V must not be zero (the relative error is undefined)")
+    pf2, vf2 = np.linalg.norm(P) ** 2, np.linalg.norm(V) ** 2
+    _, _, Wt = np.linalg.svd(P)
+    out = {"k": np.asarray(ks), "measured": [], "theory": [], "optimal": []}
+    for k in ks:
+        errs = []
+        for _ in range(trials):
+            E = gen.standard_normal((k, L)) / np.sqrt(k)
+            errs.append(np.linalg.norm((P @ E.T) @ (E @ V) - PV) / norm_out)
+        out["measured"].append(float(np.mean(errs)))
+        out["theory"].append(float(np.sqrt((pf2 * vf2 + norm_out**2) / k) / norm_out))
+        W = Wt[:k].T
+        out["optimal"].append(float(np.linalg.norm((P @ W) @ (W.T @ V) - PV) / norm_out))
+    res = {key: np.asarray(v) for key, v in out.items()}
+    res["jl_scale"] = float(np.sqrt(pf2 * vf2) / norm_out)
+    return res

@@ -22,6 +22,9 @@
     localhost do not even resolve in this browser, so nothing slips past the request router.
 ``offline_page`` (function)
     A new page in ``browser_context``.
+``make_offline_context`` (function)
+    ``make(width=, height=, color_scheme=)``: more contexts like ``browser_context`` (the same log), for
+    a phone's screen or the dark colour scheme.
 
 Typical use::
 
@@ -58,11 +61,32 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 @pytest.fixture(scope="session")
-def build():
-    """Build the whole book once per session; return ``(proc, log)``."""
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "build_book.py")], cwd=ROOT, capture_output=True, text=True
-    )
+def build(request):
+    """Build the whole book once per session; return ``(proc, log)``.
+
+    The build's progress lines (each page as it starts and ends, then the site's stages) are shown on
+    the terminal as they come, so that a long ``make test`` says what it is doing."""
+    reporter = request.config.pluginmanager.getplugin("terminalreporter")
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+
+    def say(line: str) -> None:
+        if reporter is None or capture is None:
+            return
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(line)
+
+    say("")
+    say("building the book (tools/build_book.py): seconds when nothing changed, minutes when pages execute")
+    lines = []
+    with subprocess.Popen([sys.executable, str(ROOT / "tools" / "build_book.py")], cwd=ROOT, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1,
+                          env=dict(os.environ, PYTHONUNBUFFERED="1")) as running:
+        for line in running.stdout:
+            lines.append(line)
+            if line.startswith("[") or line.startswith(("Built in", "Build FAILED", "Writing the", "... done")):
+                say("  build: " + line.rstrip())
+        returncode = running.wait()
+    proc = subprocess.CompletedProcess(running.args, returncode, "".join(lines), "")
     log = (BUILD / "build.log").read_text() if (BUILD / "build.log").exists() else ""
     return proc, log
 
@@ -200,7 +224,30 @@ def browser_log() -> BrowserLog:
 @pytest.fixture
 def browser_context(browser, browser_log):
     """A fresh context (1200x900 viewport) that aborts and records every request outside localhost."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, service_workers="block")
+    context = offline_context(browser, browser_log)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def make_offline_context(browser, browser_log):
+    """``make(width=..., height=..., color_scheme="light"|"dark")``: more offline contexts like
+    ``browser_context`` (same log), for other screens and colour schemes; all closed at the end."""
+    made = []
+
+    def make(width: int = 1200, height: int = 900, color_scheme: str = "light"):
+        made.append(offline_context(browser, browser_log, width=width, height=height, color_scheme=color_scheme))
+        return made[-1]
+
+    yield make
+    for context in made:
+        context.close()
+
+
+def offline_context(browser, browser_log, width: int = 1200, height: int = 900, color_scheme: str = "light"):
+    """A new browser context that aborts and records every request outside localhost (see ``browser_context``)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme,
+                                  service_workers="block")
     blocked_urls = set()
 
     def route(route):
@@ -236,8 +283,7 @@ def browser_context(browser, browser_log):
     context.on("response", on_response)
     context.on("console", on_console)
     context.on("weberror", on_web_error)
-    yield context
-    context.close()
+    return context
 
 
 @pytest.fixture

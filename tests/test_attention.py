@@ -225,3 +225,41 @@ def test_fit_multihead_single_head_exact_and_mixture_helps_a_mixture():
     np.testing.assert_allclose(two["A"].sum(axis=1), 1.0)
     with pytest.raises(ValueError, match="n_heads must be >= 1"):
         A.fit_multihead(P, 0, 2)
+
+
+# --------------------------------------------------------------------------- Linformer (issue #16)
+
+
+def test_linformer_error_matches_the_jl_expectation():
+    """E ||P E^T E V - P V||_F^2 = (||P||_F^2 ||V||_F^2 + ||PV||_F^2) / k for Gaussian E with N(0, 1/k) entries."""
+    gen = np.random.default_rng(90)
+    L, k, trials = 40, 10, 400
+    P = A.dirichlet_target(L, rng=91)
+    V = gen.standard_normal((L, 3))
+    PV = P @ V
+    sq = []
+    for _ in range(trials):
+        E = gen.standard_normal((k, L)) / np.sqrt(k)
+        sq.append(np.linalg.norm(P @ E.T @ E @ V - PV) ** 2)
+    sq = np.array(sq)
+    theory = (np.linalg.norm(P) ** 2 * np.linalg.norm(V) ** 2 + np.linalg.norm(PV) ** 2) / k
+    assert abs(sq.mean() - theory) < 5 * sq.std() / np.sqrt(trials)
+    out = A.linformer_error(P, V, [k], trials=3, rng=92)
+    assert out["theory"][0] == pytest.approx(np.sqrt(theory) / np.linalg.norm(PV))
+
+
+def test_linformer_optimal_projection_exact_cases():
+    L = 16
+    P = np.full((L, L), 1.0 / L)                          # rank one: one sequence direction suffices
+    V = np.random.default_rng(93).standard_normal((L, 2))
+    out = A.linformer_error(P, V, [1, 4, L], trials=2, rng=94)
+    assert np.all(out["optimal"] < 1e-12)
+    # a random E never gives E^T E = I, even at k = L: the error stays of order one (cf. the rSVD recipe)
+    assert out["measured"][-1] > 0.1
+    P2 = A.sparse_target(L, k=1, rng=95)
+    out2 = A.linformer_error(P2, V, [L], trials=1, rng=96)
+    assert out2["optimal"][0] < 1e-12                    # k = L: the full projection is exact
+    with pytest.raises(ValueError, match="V must have"):
+        A.linformer_error(P, np.ones((3, 2)), [2])
+    with pytest.raises(ValueError, match="k_values"):
+        A.linformer_error(P, V, [0])

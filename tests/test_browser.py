@@ -1,9 +1,15 @@
 """The browser test: every page of the built book, read offline in headless Chromium.
 
 The site (``_build/html``) is served on 127.0.0.1 and opened in Chromium with every request outside
-localhost aborted (fixtures in tests/conftest.py).  For each page of _toc.yml: no console error, no
-failed request, no outside request at all, every formula typeset by MathJax (no raw TeX left), every
-image loaded; a full-page screenshot goes to ``_build/screenshots/<page>.png``.  Each chapter also
+localhost aborted (fixtures in tests/conftest.py).  Every page of _toc.yml is read four times: on a
+phone (390 CSS px) and a desktop (1400 px), each in the light and the dark colour scheme.  Each time:
+no display equation runs out of its column (one that is wider scrolls inside it, with a visible cue),
+no code block is cut off (desktop), every figure is drawn at twice its size on screen, a figure shown
+smaller than drawn opens at full size when tapped, and axe-core (pinned, fetched from npm at test time
+into _build/npm/) finds no serious or critical accessibility violation, colour contrast included;
+screenshots go to ``_build/screenshots/<page>-<width>-<scheme>.png``.  For each page also: no console
+error, no failed request, no outside request at all, every formula typeset by MathJax (no raw TeX
+left), every image loaded; a full-page screenshot goes to ``_build/screenshots/<page>.png``.  Each chapter also
 has a static frame slider (a ``div.jl-frames`` holding ``img.jl-frames-img`` and
 ``input.jl-frames-slider[type=range]``) that must change the picture when moved, and in the theme's
 dark mode every figure must still sit on a light background (one dark screenshot is saved).  Each
@@ -160,7 +166,8 @@ def check_dark_mode(name: str, page, screenshot: bool) -> list[str]:
     """Dark theme: the page turns dark and each output figure keeps a light background."""
     from PIL import Image
 
-    page.evaluate("() => { const d = document.documentElement.dataset; d.theme = 'dark'; d.mode = 'dark'; }")
+    if page.evaluate("() => document.documentElement.dataset.theme") != "dark":
+        page.evaluate("() => { const d = document.documentElement.dataset; d.theme = 'dark'; d.mode = 'dark'; }")
     try:  # the condition itself, not a fixed pause: the theme's stylesheet has switched the body
         page.wait_for_function(DARK_BODY_JS, timeout=60_000)
     except Exception:  # playwright's TimeoutError; reported below with the colour found
@@ -184,14 +191,152 @@ def check_dark_mode(name: str, page, screenshot: bool) -> list[str]:
     return problems
 
 
+# The screens and colour schemes every page is read in: a phone (390 CSS px, the width of a current
+# iPhone) and a desktop (1400 px), each in the light and the dark theme (the reader's system setting:
+# the theme's default mode is "auto").
+# (1100 px high: the tallest figure, 914 px, fits, so that an element screenshot of it is whole)
+MODES = [(390, 844, "light"), (390, 844, "dark"), (1400, 1100, "light"), (1400, 1100, "dark")]
+
+# Geometry of what a reader sees, measured in the page: display equations against their column, code
+# blocks that scroll (a line cut off), figures' pixels against their size on screen, and whether a
+# figure shown smaller than it was drawn can be opened at full size (class jl-zoomable, jl-readers.js).
+LAYOUT_JS = """() => {
+  const column = (el) => (el.closest("article") || el.closest("main") || document.body).getBoundingClientRect();
+  const equations = Array.from(document.querySelectorAll('main mjx-container[display="true"]')).map((m) => {
+    const r = m.getBoundingClientRect(), c = column(m);
+    const scrolls = m.scrollWidth > m.clientWidth + 1;
+    const note = m.nextElementSibling;
+    return {tex: (m.closest(".math") || m).getAttribute("id") || m.textContent.slice(0, 40),
+            left: r.left, right: r.right, col_left: c.left, col_right: c.right, visible: r.width > 0,
+            scrolls, cue: m.classList.contains("jl-scrolls") && !!note && note.classList.contains("jl-scroll-note")};
+  });
+  const code = Array.from(document.querySelectorAll("main div.highlight pre")).filter((p) => p.offsetParent !== null)
+    .filter((p) => p.scrollWidth > p.clientWidth + 1).map((p) => p.textContent.split("\\n")[0].slice(0, 60));
+  const figures = Array.from(document.querySelectorAll("main div.cell_output img, main img.jl-frames-img"))
+    .filter((i) => i.offsetParent !== null && i.clientWidth > 0).map((i) => ({
+      alt: (i.alt || "").slice(0, 50), svg: /\\.svg($|\\?)|^data:image\\/svg/.test(i.currentSrc || i.src),
+      natural: i.naturalWidth, shown: i.clientWidth,
+      intended: parseFloat(i.style.width) || parseFloat(i.getAttribute("width")) || i.naturalWidth, zoomable: i.classList.contains("jl-zoomable")}));
+  // contrast of each frame slider's caption and value against what is really behind them
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = (c) => { const v = rgb(c).slice(0, 3).map((x) => { x /= 255;
+    return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const behind = (el) => { for (let e = el; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor;
+    const a = rgb(c); if (a.length >= 3 && (a.length < 4 || a[3] > 0.5)) return c; } return "rgb(255, 255, 255)"; };
+  const captions = Array.from(document.querySelectorAll("main div.jl-frames :is(.caption-text, .jl-frames-value)"))
+    .map((t) => { const f = lum(getComputedStyle(t).color), b = lum(behind(t));
+      return {text: t.textContent.slice(0, 40), ratio: (Math.max(f, b) + 0.05) / (Math.min(f, b) + 0.05)}; });
+  return {equations, code, figures, captions, page_width: document.documentElement.scrollWidth,
+          viewport: window.innerWidth};
+}"""
+
+
+def check_layout(page, width: int) -> list[str]:
+    """Equations within their column (a wider one scrolls with a visible cue), no code cut off, every
+    figure drawn at twice its on-screen size (or SVG), and one shown smaller than drawn can be enlarged."""
+    problems = []
+    got = page.evaluate(LAYOUT_JS)
+    if got["page_width"] > got["viewport"] + 1:
+        problems.append(f"the page is {got['page_width']} px wide in a {got['viewport']} px window (sideways scroll)")
+    for eq in got["equations"]:
+        if eq["visible"] and (eq["left"] < eq["col_left"] - 1 or eq["right"] > eq["col_right"] + 1):
+            problems.append(f"display equation {eq['tex']!r} runs out of its column: "
+                            f"{eq['left']:.0f}..{eq['right']:.0f} px, column {eq['col_left']:.0f}..{eq['col_right']:.0f}")
+        if eq["scrolls"] and not eq["cue"]:
+            problems.append(f"display equation {eq['tex']!r} scrolls sideways without a visible cue")
+    for cap in got["captions"]:
+        if cap["ratio"] < 4.5:
+            problems.append(f"frame slider text {cap['text']!r} at contrast {cap['ratio']:.1f}:1 (under 4.5:1)")
+    if width >= 1000 and got["code"]:
+        problems.append(f"{len(got['code'])} code blocks cut off at the right edge: {got['code'][:3]}")
+    for fig in got["figures"]:
+        if not fig["svg"] and fig["natural"] < 1.9 * fig["shown"]:
+            problems.append(f"figure {fig['alt']!r}: {fig['natural']} px drawn for {fig['shown']} px on screen (not 2x)")
+        if fig["shown"] < 0.87 * fig["intended"] and not fig["zoomable"]:
+            problems.append(f"figure {fig['alt']!r} shrunk to {fig['shown']} of {fig['intended']:.0f} px, "
+                            "and tapping it does not enlarge it")
+    return problems
+
+
+def check_accessibility(page) -> list[str]:
+    """axe-core (pinned, fetched from npm by the test, never part of the site): no serious or critical
+    violation, colour contrast included."""
+    from build_book import ensure_test_assets
+
+    page.add_script_tag(path=str(ensure_test_assets() / "axe-core" / "axe.min.js"))
+    violations = page.evaluate("""async () => {
+      const r = await axe.run(document, {resultTypes: ["violations"]});
+      return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, n: v.nodes.length,
+        where: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + (n.failureSummary ?
+          " [" + n.failureSummary.split("\\n").slice(1, 2).join("").trim().slice(0, 120) + "]" : ""))}));
+    }""")
+    return [f"axe {v['impact']} {v['id']} ({v['help']}) on {v['n']} elements, e.g. {v['where']}" for v in violations]
+
+
+def check_zoom(page) -> list[str]:
+    """On a phone, tapping a shrunk figure opens it at its full drawn size; Close brings the page back."""
+    img = page.locator("main img.jl-zoomable").first
+    if not img.count():
+        return []
+    intended = img.evaluate("(i) => parseFloat(i.style.width) || parseFloat(i.getAttribute('width')) || i.naturalWidth")
+    img.scroll_into_view_if_needed()
+    img.click()
+    dialog = page.locator("dialog.jl-zoom[open]")
+    try:
+        dialog.wait_for(state="visible", timeout=60_000)
+    except Exception:  # playwright's TimeoutError
+        return ["tapping a shrunk figure opened no full-size view"]
+    shown = dialog.locator("img").evaluate("(i) => i.getBoundingClientRect().width")
+    dialog.locator("button").click()
+    problems = [] if shown >= intended - 1 else [f"the full-size view shows the figure {shown:.0f} px wide, not {intended:.0f}"]
+    if page.locator("dialog.jl-zoom").count():
+        problems.append("Close left the full-size view open")
+    return problems
+
+
+def check_dark_theme(page) -> list[str]:
+    try:  # the condition itself, not a fixed pause
+        page.wait_for_function(DARK_BODY_JS, timeout=60_000)
+    except Exception:  # playwright's TimeoutError; reported below with the colour found
+        pass
+    body = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    if luminance([float(v) for v in re.findall(r"[\d.]+", body)[:3]]) >= 80:
+        return [f"the dark theme did not follow the system setting (body background {body})"]
+    return []
+
+
 @pytest.mark.parametrize("name", PAGES, ids=[Path(p).name for p in PAGES])
-def test_page_reads_completely_offline(name, site_url, offline_page, browser_log):
-    """One load per page: reading checks; on chapters also the frame sliders and the dark theme."""
-    open_page(offline_page, page_url(site_url, name))
-    problems = check_reading(name, offline_page)
-    if name in chapters():
-        problems += check_frame_sliders(name, offline_page)
-        problems += check_dark_mode(name, offline_page, screenshot=name == chapters()[0])
+def test_page_reads_completely_offline(name, site_url, make_offline_context, browser_log):
+    """Each page in four readings (390 and 1400 px, light and dark): geometry and axe-core each time;
+    on the desktop in light, the reading checks and the frame sliders; in dark, the figures' background.
+    Screenshots of every reading go to _build/screenshots/<page>[-<width>-<scheme>].png."""
+    problems = []
+    for width, height, scheme in MODES:
+        page = make_offline_context(width=width, height=height, color_scheme=scheme).new_page()
+        page.set_default_timeout(120_000)  # a cap for a loaded machine, not a pause
+        open_page(page, page_url(site_url, name))
+        mode = f"{width} px, {scheme}"
+        found = []
+        if scheme == "dark":
+            found += check_dark_theme(page)
+        if (width, scheme) == (1400, "light"):
+            found += check_reading(name, page)  # also saves _build/screenshots/<page>.png
+        else:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{Path(name).name}-{width}-{scheme}.png"), full_page=True)
+        found += check_layout(page, width)
+        found += check_accessibility(page)
+        if name in chapters():
+            if (width, scheme) == (1400, "light"):
+                found += check_frame_sliders(name, page)
+            if (width, scheme) == (1400, "dark"):  # on a phone the corners' inset falls inside the plot
+                found += check_dark_mode(name, page, screenshot=False)
+            if (width, scheme) == (390, "light"):
+                found += check_zoom(page)
+        problems += [f"[{mode}] {p}" for p in found]
+        page.close()
     problems += browser_log.problems()  # outside requests (none may be needed), failures, console errors
     assert not problems, f"{name}:\n" + "\n".join(problems)
 

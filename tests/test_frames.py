@@ -64,7 +64,8 @@ def test_one_frame_per_value_each_a_png_of_the_same_size(slider):
     frames = frames_of(slider)
     assert len(frames) == len(VALUES)
     sizes = {decode(src).size for src, _, _ in frames}
-    assert sizes == {slider.size} == {(120, 80)}  # 3 x 2 inches at 40 dpi
+    assert slider.size == (120, 80) and slider.scale == 2  # shown: 3 x 2 inches at 40 dpi
+    assert sizes == {(240, 160)}  # rendered at twice that, sharp on phones
 
 
 def test_distinct_values_give_distinct_images(slider):

@@ -12,6 +12,8 @@ What it adds to ``jupyter-book build``:
   whenever the source of ``jl_lab`` or ``requirements.txt`` changes (hash kept
   in ``<build>/.jl_lab_hash``).  Nothing changed: the second build reuses every
   executed page and takes seconds.
+* It reports progress while it runs: each page as it starts and ends (with its execution time, or
+  "from the execution cache"), then the stages of writing the site and the JupyterLite step.
 * The build runs with ``-n -W --keep-going``; its log goes to ``<build>/build.log``
   and its wall time to ``<build>/build-stats.json``.  The exit code is non-zero
   if Sphinx failed or the log shows a warning, an error or a failed execution
@@ -76,17 +78,40 @@ WIDGETS_SETUP_JS = """\
 """
 
 
+# Assets only the tests use (never copied into the site): fetched the same way into _build/npm/<folder>.
+#   axe-core: the accessibility rules the browser test runs on every page (tests/test_browser.py).
+TEST_PACKAGES = {
+    "axe-core": ("axe-core@4.14.1", "", ("*.d.ts", "locales/*", "sri-history.json")),
+}
+TEST_ASSETS = ROOT / "_build" / "npm"
+
+
+def ensure_test_assets() -> Path:
+    """Unpack the pinned npm packages of TEST_PACKAGES under _build/npm/ (once); return that folder."""
+    unpack_npm_packages(TEST_PACKAGES, TEST_ASSETS)
+    return TEST_ASSETS
+
+
 def ensure_vendor_assets() -> None:
     """Unpack each pinned npm package of VENDOR_PACKAGES into _vendor/<folder> unless it is there already.
 
     A folder is fetched again when its pin changes (the spec is kept in ``<folder>/.npm-spec``).
     """
+    unpack_npm_packages(VENDOR_PACKAGES, VENDOR)
+    setup_js = VENDOR / "jupyter-widgets" / "setup.js"
+    if not setup_js.exists() or setup_js.read_text() != WIDGETS_SETUP_JS:
+        setup_js.write_text(WIDGETS_SETUP_JS)
+
+
+def unpack_npm_packages(packages: dict, root: Path) -> None:
+    """``npm pack`` each ``folder: (spec, subdir, left_out)`` and unpack its ``subdir`` into ``root/folder``,
+    leaving out the files matching ``left_out``; skipped when ``root/folder/.npm-spec`` names the same spec."""
     import fnmatch
     import tarfile
     import tempfile
 
-    for folder, (spec, subdir, left_out) in VENDOR_PACKAGES.items():
-        target = VENDOR / folder
+    for folder, (spec, subdir, left_out) in packages.items():
+        target = root / folder
         stamp = target / ".npm-spec"
         if stamp.exists() and stamp.read_text() == spec:
             continue
@@ -110,9 +135,6 @@ def ensure_vendor_assets() -> None:
             shutil.rmtree(target, ignore_errors=True)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(Path(tmp) / "out", target)
-    setup_js = VENDOR / "jupyter-widgets" / "setup.js"
-    if not setup_js.exists() or setup_js.read_text() != WIDGETS_SETUP_JS:
-        setup_js.write_text(WIDGETS_SETUP_JS)
 
 
 def source_hash() -> str:
@@ -139,6 +161,59 @@ def prepare_page_tree(page: str) -> Path:
     return toc
 
 
+# Sphinx's progress lines (one per page read, then writing) and MyST-NB's execution notices, from the
+# output of `jupyter-book build` (not a TTY, so one line each)
+READING = re.compile(r"^reading sources\.\.\. \[\s*\d+%\] (\S+)")
+EXECUTED = re.compile(r"Executed notebook in ([\d.]+) seconds|Using cached notebook|Executing notebook failed")
+STAGES = re.compile(r"^(looking for now-outdated files|writing output\.\.\. \[|copying static files|dumping search index"
+                    r"|build succeeded|build finished)")
+
+
+def progress(message: str, t0: float) -> None:
+    """One line of progress on stdout, prefixed by the seconds since ``t0``, flushed at once."""
+    print(f"[{time.perf_counter() - t0:5.0f} s] {message}", flush=True)
+
+
+def run_with_progress(cmd: list[str], env: dict) -> subprocess.CompletedProcess:
+    """Run ``jupyter-book build`` and report each page as it starts and ends (execution time or cached),
+    then the stages of writing the site; return the finished process with stdout and stderr merged."""
+    t0 = time.perf_counter()
+    progress("jupyter-book build: reading (and executing) the pages", t0)
+    lines, current, started, executed, seen = [], None, 0.0, None, set()
+
+    def end_page():
+        if current is not None:
+            took = time.perf_counter() - started
+            how = executed or "not executed (no code or unchanged)"
+            progress(f"  done  {current}: {how}, {took:.1f} s in all", t0)
+
+    with subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          bufsize=1) as proc:
+        for raw in proc.stdout:
+            lines.append(raw)
+            line = ANSI.sub("", raw).strip()
+            m = READING.match(line)
+            if m:
+                end_page()
+                current, started, executed = m.group(1), time.perf_counter(), None
+                progress(f"  start {current}", t0)
+                continue
+            m = EXECUTED.search(line)
+            if m and current is not None:
+                executed = (f"executed in {float(m.group(1)):.1f} s" if m.group(1)
+                            else "from the execution cache" if "cached" in line else "EXECUTION FAILED")
+                continue
+            m = STAGES.match(line)
+            if m and m.group(1) not in seen:
+                seen.add(m.group(1))
+                end_page()
+                current = None
+                progress(m.group(1).replace("writing output... [", "writing the HTML pages"), t0)
+        returncode = proc.wait()
+    end_page()
+    return subprocess.CompletedProcess(cmd, returncode, "".join(lines), "")
+
+
 def build(out: Path, toc: Path | None = None, force: bool = False, src: Path = ROOT) -> int:
     """Build the book whose _config.yml and _toc.yml are in ``src`` (default: this repository) into ``out``."""
     ensure_vendor_assets()
@@ -156,11 +231,12 @@ def build(out: Path, toc: Path | None = None, force: bool = False, src: Path = R
     cmd = [str(jb), "build", str(src), "--path-output", str(out.parent), "-n", "-W", "--keep-going"]
     if toc is not None:
         cmd += ["--toc", str(toc)]
-    env = dict(os.environ, PYTHONHASHSEED="0", OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
+    env = dict(os.environ, PYTHONHASHSEED="0", OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"),
+               PYTHONUNBUFFERED="1")  # its lines as they come, for the progress report
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = run_with_progress(cmd, env)
     wall = time.perf_counter() - t0
-    log = ANSI.sub("", proc.stdout + proc.stderr)
+    log = ANSI.sub("", proc.stdout)
     (out / "build.log").write_text(log)
     (out / "build-stats.json").write_text(json.dumps({"wall_seconds": wall, "returncode": proc.returncode}))
     bad = [line for line in log.splitlines() if BAD_LOG.search(line) and not IGNORED.search(line)]
@@ -175,7 +251,11 @@ def build(out: Path, toc: Path | None = None, force: bool = False, src: Path = R
         # executed notebooks into html/notebooks/, and (whole book only) the JupyterLite site html/lite/
         import notebooks  # tools/notebooks.py
 
+        print("Writing the executed notebooks" + (" and the JupyterLite site" if toc is None else "") + " ...",
+              flush=True)
+        t1 = time.perf_counter()
         status = notebooks.post_build(out, src, lite=toc is None)
+        print(f"... done in {time.perf_counter() - t1:.0f} s", flush=True)
     if status == 0:
         print(f"Built in {wall:.0f} s. Open file://{index}  (or run: make serve)")
     else:

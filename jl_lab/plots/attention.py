@@ -105,3 +105,29 @@ def attn_fit_view(P, A, title: str = ""):
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
+
+
+# --- Linformer (issue #16), appended so that edits above merge cleanly
+__all__ += ["attn_linformer"]
+
+
+@styled
+def attn_linformer(results: dict):
+    """Relative error of ``P E^T E V`` (random ``E``, measured and JL theory) and of the best rank-``k`` projection.
+
+    ``results`` maps a pattern family to the output of :func:`jl_lab.attention.linformer_error`.
+    Figure ``fig-attn-linformer`` of page ``attention``.
+    """
+    fig, ax = figure(width=6.4, height=3.6)
+    for (name, out), color in zip(results.items(), PALETTE):
+        ax.loglog(out["k"], out["measured"], "o", color=color, ms=4)
+        ax.loglog(out["k"], out["theory"], "-", color=color, lw=1, alpha=0.6)
+        ax.loglog(out["k"], np.maximum(out["optimal"], 1e-4), "s--", color=color, lw=1.2, ms=4, label=name)
+    ax.plot([], [], "ko-", ms=4, lw=1, alpha=0.6, label="random E: measured (dots), JL theory (line)")
+    ax.plot([], [], "ks--", ms=4, lw=1.2, label="best rank-k projection (dashed)")
+    ax.axhline(1.0, color=GREY, ls=":", lw=1)
+    ax.set_xlabel("projected sequence length k")
+    ax.set_ylabel(r"$\|\tilde O - PV\|_F \,/\, \|PV\|_F$")
+    ax.set_ylim(1e-4 * 0.7, 20)
+    ax.legend(fontsize=7, loc="lower left")
+    return fig

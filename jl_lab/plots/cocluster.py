@@ -162,11 +162,12 @@ def cocluster_matrix(view: dict, title: str = ""):
         fig.set_layout_engine("none")
         ax.set_position((0.12, 0.12, 0.72, 0.84))
     else:
-        fig, (ax, axt) = figure(nrows=2, width=6.8, height=7.9, gridspec_kw={"height_ratios": [3.4, 0.8]})
+        # tall enough for the word lists of 16 classes at 8 pt under the matrix (frames share one size)
+        fig, (ax, axt) = figure(nrows=2, width=6.8, height=9.6, gridspec_kw={"height_ratios": [3.4, 1.4]})
         # a fixed layout: the constrained layout engine would cost more than the rest of a redraw
         fig.set_layout_engine("none")
-        ax.set_position((0.1, 0.26, 0.74, 0.72))
-        axt.set_position((0.1, 0.0, 0.88, 0.2))
+        ax.set_position((0.1, 0.36, 0.74, 0.62))
+        axt.set_position((0.1, 0.0, 0.88, 0.265))
     vmax = np.quantile(X[X > 0], 0.99) if np.any(X > 0) else 1.0
     im = ax.imshow(X, aspect="equal", cmap="magma_r", interpolation="nearest", vmin=0, vmax=vmax)
     for b in rb:
@@ -176,10 +177,16 @@ def cocluster_matrix(view: dict, title: str = ""):
     ax.grid(False)
     r_edges = np.concatenate([[0], rb, [n_rows]])
     c_edges = np.concatenate([[0], cb, [n_cols]])
-    ax.set_yticks((r_edges[:-1] + r_edges[1:]) / 2 - 0.5, [f"C{i + 1}" for i in range(len(r_edges) - 1)],
-                  fontsize=8)
-    ax.set_xticks((c_edges[:-1] + c_edges[1:]) / 2 - 0.5, [f"D{i + 1}" for i in range(len(c_edges) - 1)],
-                  fontsize=8, rotation=90)
+    # a band thinner than its 8 pt label keeps its lines but no label (the word list below names it)
+    pt_per_row = ax.get_position().height * fig.get_figheight() * 72 / n_rows
+    pt_per_col = ax.get_position().width * fig.get_figwidth() * 72 / n_cols
+
+    def names(edges, prefix, pt):
+        return [f"{prefix}{i + 1}" if (edges[i + 1] - edges[i]) * pt >= 9 else "" for i in range(len(edges) - 1)]
+
+    ax.set_yticks((r_edges[:-1] + r_edges[1:]) / 2 - 0.5, names(r_edges, "C", pt_per_row), fontsize=8)
+    ax.set_xticks((c_edges[:-1] + c_edges[1:]) / 2 - 0.5, names(c_edges, "D", pt_per_col), fontsize=8,
+                  rotation=90)
     ax.set_ylabel("first word A, grouped by row cluster")
     ax.set_xlabel("second word B, grouped by column cluster")
     ax.apply_aspect()
@@ -193,7 +200,7 @@ def cocluster_matrix(view: dict, title: str = ""):
     left = ["Row clusters (first word):"] + [f"C{i + 1}: " + " ".join(w) for i, w in enumerate(view["row_top"])]
     right = ["Column clusters (second word):"] + [f"D{i + 1}: " + " ".join(w) for i, w in enumerate(view["col_top"])]
     axt.axis("off")
-    fs, width = (8, 40) if max(len(left), len(right)) <= 11 else (6.5, 50)
+    fs, width = 8, 40
 
     def fit(line):  # cut at a word boundary so that the two columns never overlap
         return line if len(line) <= width else line[: line.rfind(" ", 0, width)] + " …"

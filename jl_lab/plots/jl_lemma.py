@@ -25,10 +25,10 @@ def plot_tail_bound(dims, eps_values, exact, bound):
     fig, ax = figure(width=6.4, height=3.4)
     for i, e in enumerate(eps_values):
         c = PALETTE[i % len(PALETTE)]
-        ax.semilogy(dims, exact[i], color=c, label=f"exact, eps = {e:g}")
-        ax.semilogy(dims, np.minimum(bound[i], 1.0), color=c, ls="--", label=f"bound, eps = {e:g}")
+        ax.semilogy(dims, exact[i], color=c, label=rf"exact, $\varepsilon = {e:g}$")
+        ax.semilogy(dims, np.minimum(bound[i], 1.0), color=c, ls="--", label=rf"bound, $\varepsilon = {e:g}$")
     ax.set_xlabel("target dimension n")
-    ax.set_ylabel(r"P(| ||Au||$^2$ - 1 | >= eps)")
+    ax.set_ylabel(r"$P\,(\,|\,\|Au\|^2 - 1\,| \geq \varepsilon\,)$")
     ax.set_ylim(1e-12, 2)
     ax.legend(ncol=2, fontsize=8)
     return fig
@@ -51,12 +51,12 @@ def plot_dimension_vs_log(results: dict, bound_lines: dict, bound_points: dict |
     xmax = max(np.max(x) for x, _ in results.values())
     xs = np.linspace(0, xmax * 1.05, 50)
     for (name, c), ls in zip(bound_lines.items(), ["-", "--", "-.", ":"]):
-        ax.plot(xs, c * xs, color=REFERENCE, ls=ls, lw=1, label=f"{name}: n = {c:g} log N / eps$^2$")
+        ax.plot(xs, c * xs, color=REFERENCE, ls=ls, lw=1, label=rf"{name}: $n = {c:g}\,\log N / \varepsilon^2$")
     for (name, (x, n)), marker in zip((bound_points or {}).items(), ["x", "+", "1", "2"]):
         ax.plot(x, n, marker, ls="none", color=REFERENCE, ms=7, label=f"{name} bound")
     for (name, (x, n)), marker in zip(results.items(), ["o", "s", "^", "D"]):
         ax.plot(x, n, marker, ls="none", ms=6, label=f"measured: {name}")
-    ax.set_xlabel(r"log N / eps$^2$")
+    ax.set_xlabel(r"$\log N / \varepsilon^2$")
     ax.set_ylabel("target dimension n")
     ax.set_ylim(0, None)
     ax.legend(fontsize=8)
@@ -89,7 +89,7 @@ def plot_distortion_histograms(ratios_by_n: dict, eps: float | None = None, chi2
         if chi2_overlay:
             ax.plot(grid, stats.chi2.pdf(grid * n, n) * n, color=c, lw=1.5)
     if eps is not None:
-        ax.axvspan(1 - eps, 1 + eps, color=GREY, alpha=0.12, lw=0, label=f"1 +- eps, eps = {eps:g}")
+        ax.axvspan(1 - eps, 1 + eps, color=GREY, alpha=0.12, lw=0, label=rf"$1 \pm \varepsilon$, $\varepsilon = {eps:g}$")
     ax.set_xlabel("squared distance after / before")
     ax.set_ylabel("density")
     ax.legend(fontsize=8)
@@ -113,9 +113,9 @@ def plot_success_curve(dims, success, marks: dict | None = None, eps: float | No
         ax.axvline(n, color=REFERENCE, ls=ls, lw=1, label=f"{name}: n = {n}")
     ax.set_xscale("log")
     ax.set_xlabel("target dimension n")
-    ax.set_ylabel("P(all pairs within 1 +- eps)" if eps is None else f"P(all pairs within 1 +- {eps:g})")
+    ax.set_ylabel(r"$P$(all pairs within $1 \pm \varepsilon$)" if eps is None else rf"$P$(all pairs within $1 \pm {eps:g}$)")
     ax.set_ylim(-0.03, 1.03)
-    ax.legend(fontsize=8, loc="lower right")
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8)  # below the axes: the curve fills them
     return fig
 
 
@@ -134,7 +134,7 @@ def plot_jl_explorer(ratios, eps: float, n: int, bound_dims: dict):
     ax.stairs(counts, edges, fill=True, color=PALETTE[0] if worst <= eps else PALETTE[3], alpha=0.8)
     ax.axvspan(1 - eps, 1 + eps, color=GREY, alpha=0.15, lw=0)
     verdict = "every pair inside" if worst <= eps else f"{outside:.1%} of pairs outside"
-    ax.set_title(f"n = {n}: worst |ratio - 1| = {worst:.3f}, {verdict} 1 +- {eps:g}", fontsize=10)
+    ax.set_title(f"n = {n}: worst |ratio - 1| = {worst:.3f}, {verdict} 1 ± {eps:g}", fontsize=10)
     text = "\n".join(f"{k}: n >= {v}" for k, v in bound_dims.items())
     ax.text(0.99, 0.97, text, transform=ax.transAxes, ha="right", va="top", fontsize=8, family="monospace")
     ax.set_xlabel("squared distance after / before")

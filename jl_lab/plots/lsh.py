@@ -195,10 +195,10 @@ def lsh_index(sweep: dict):
     ax3.axhline(1e3 * sweep["brute_seconds"], color=REFERENCE, ls="--", lw=1, label="brute force")
     ax1.set_ylabel(f"recall@{k} (lines: theory)")
     ax1.set_ylim(-0.03, 1.05)
-    ax1.legend(fontsize=8)
     ax2.set_ylabel("fraction of the database compared")
     ax3.set_ylabel("time per query (ms)")
-    ax3.legend(fontsize=8)
+    # one legend below the panels (the recall points reach every corner of the first panel)
+    fig.legend(*ax1.get_legend_handles_labels(), loc="outside lower center", ncols=5, fontsize=8)
     for ax in (ax1, ax2, ax3):
         ax.set_xlabel("bits per key b")
         ax.set_xticks(bits)

@@ -14,11 +14,19 @@ fails on any console error or raw TeX, and each of these showed up on pages of t
   sidebar of every page shows the chapter titles, one of which has a formula; on a page without math
   (the glossary, say) that title stayed raw TeX, ``\\(n > 8.33 \\log N\\)``.  The HTML assets policy
   "always" makes Sphinx load MathJax (served from the site, see _config.yml) on every page.
+
+It also adds the book's reader stylesheet and script (``static/jl-readers.css`` and ``.js``): display
+equations that never overflow their column on a phone (a long one scrolls, with a visible cue), code
+that wraps, figures that open at full size when tapped, frame-slider captions legible in dark mode,
+and a print layout (collapsed boxes opened, one frame per slider with a note) used by ``make pdf``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def _default_mode(app, config) -> None:
@@ -45,8 +53,15 @@ def _dedupe_scripts(app, pagename: str, templatename: str, context: dict, doctre
     scripts[:] = kept
 
 
+def _reader_assets(app, config) -> None:
+    config.html_static_path = [*(config.html_static_path or []), str(STATIC)]
+
+
 def setup(app) -> dict[str, Any]:
     app.set_html_assets_policy("always")
     app.connect("config-inited", _default_mode)
+    app.connect("config-inited", _reader_assets)
+    app.add_css_file("jl-readers.css")
+    app.add_js_file("jl-readers.js")
     app.connect("html-page-context", _dedupe_scripts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
