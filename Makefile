@@ -20,7 +20,8 @@ help:
 	@echo "make unit    unit tests only (fast)"
 	@echo "make browser the browser test only: the built site offline in headless Chromium"
 	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT) (JupyterLite: /lite/lab/index.html)"
-	@echo "make lab     open the pages as notebooks in JupyterLab (jupytext)"
+	@echo "make lab     open the pages as notebooks in JupyterLab (jupytext; for authors: solutions included)"
+	@echo "make lab-student  the student notebooks (no solutions, answer cells) in JupyterLab, from student-work/"
 	@echo "make page PAGE=name   build book/intro.md + book/name.md only (for authors)"
 	@echo "make bench   run the benchmarks in benchmarks/ (timings and ratios)"
 	@echo "make student  student edition (no solutions): site, notebooks, _build/student/jl-lab-student.zip"
@@ -80,6 +81,13 @@ assignment: $(STAMP)
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (of .ipynb or otter .zip files)"; exit 2; }
 	$(BIN)/python tools/assignment.py grade "$(SUBMISSIONS)"
+
+# Students: the student edition's notebooks (built by tools/student.py, plain Markdown, no solutions),
+# copied into student-work/ where a student's answers are kept across rebuilds.
+.PHONY: lab-student
+lab-student: $(STAMP)
+	$(BIN)/python tools/student.py --work
+	$(BIN)/jupyter lab --notebook-dir=student-work
 
 clean:
 	rm -rf _build

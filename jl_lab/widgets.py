@@ -26,7 +26,9 @@ def render_png(fig) -> bytes:
     if not callable(getattr(fig, "savefig", None)):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi)
+    # zlib level 1: the PNG is a few percent larger than at the default level 6, and encoding it takes
+    # under half the time (it is sent to the browser on the same machine or over a network of MB/s)
+    fig.savefig(buf, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 
@@ -77,8 +79,10 @@ def _explorer(controls: dict, update, title: str = "") -> widgets.VBox:
 
     for c in controls.values():
         c.observe(refresh, names="value")
+        if hasattr(c, "style") and hasattr(c.style, "description_width"):
+            c.style.description_width = "initial"  # the whole label: the default width cuts "oversampling p"
     children = ([widgets.HTML(f"<b>{title}</b>")] if title else []) + [
-        widgets.HBox(list(controls.values())),
+        widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
         image,
         extra,
         status,
@@ -217,13 +221,26 @@ _one_blas_thread = one_blas_thread  # one definition, in jl_lab._timing
 
 
 def rsvd_update_function(M, rng=0):
-    """``update(k=20, oversample=10, power_iters=1) -> Figure`` for ``M``, with its spectrum computed once."""
+    """``update(k=20, oversample=10, power_iters=1) -> Figure`` for ``M``, with its spectrum computed once.
+
+    The first call draws the figure (:func:`jl_lab.plots.rsvd_view`); later calls redraw that same
+    figure in place (:func:`jl_lab.plots.rsvd_view_update`), which skips building axes, ticks and the
+    legend: that was a third of an update.
+    """
     import scipy.linalg
 
+    from . import plots, rsvd
+
     s_true = scipy.linalg.svdvals(M)
+    state = {}
 
     def update(k: int = 20, oversample: int = 10, power_iters: int = 1):
-        return rsvd_view(M, k, oversample, power_iters, s_true=s_true, rng=rng)
+        with _one_blas_thread():
+            report = rsvd.approximation_report(M, k, oversample, power_iters, s_true=s_true, rng=rng)
+        if "fig" not in state:
+            state["fig"] = plots.rsvd_view(report)
+            return state["fig"]
+        return plots.rsvd_view_update(state["fig"], report)
 
     return update
 

@@ -3,6 +3,8 @@
 ``build`` (session)
     Builds the whole book once with ``tools/build_book.py`` (seconds when nothing changed) and returns
     ``(proc, log)``: the finished ``subprocess.CompletedProcess`` and the text of ``_build/build.log``.
+``student_build`` (session)
+    Runs ``tools/student.py`` once (the student edition, ``_build/student``) and returns the process.
 ``serve_directory`` (session)
     A function ``serve_directory(path) -> url`` that serves any directory over HTTP on 127.0.0.1 (a
     threaded ``http.server`` on a free port, stopped at the end of the session).  The URL ends in "/".
@@ -87,6 +89,13 @@ def build(request):
     proc = subprocess.CompletedProcess(running.args, returncode, "".join(lines), "")
     log = (BUILD / "build.log").read_text() if (BUILD / "build.log").exists() else ""
     return proc, log
+
+
+@pytest.fixture(scope="session")
+def student_build():
+    """Run ``tools/student.py`` (the student edition) once per session; return the finished process."""
+    return subprocess.run([sys.executable, str(ROOT / "tools" / "student.py")], cwd=ROOT, capture_output=True,
+                          text=True)
 
 
 # ---- a local web server ---------------------------------------------------------------------------

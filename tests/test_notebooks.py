@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
 LITE = HTML / "lite"
+import nb_markdown  # tools/nb_markdown.py
 import notebooks as nbtool  # tools/notebooks.py (tools/ is on the test path: pyproject.toml)
 from myst import chapters
 
@@ -89,9 +90,15 @@ def test_chapter_notebook_is_the_executed_one_with_a_setup_cell(build, docname):
     nbformat.validate(nb)
     executed = nbformat.read(BUILD / "jupyter_execute" / f"{docname}.ipynb", as_version=4)
     (setup,) = setup_cells(nb)
-    rest = [c for c in nb.cells if c is not setup]
-    assert [c.source for c in rest] == [c.source for c in executed.cells], "cells differ from the executed notebook"
-    assert [c.get("outputs") for c in rest] == [c.get("outputs") for c in executed.cells], "outputs differ"
+    # the code cells are the executed ones with their outputs; the Markdown is the plain-Markdown form of the
+    # page's (tests/test_nb_markdown.py), with a caption cell under each figure
+    rest = [c for c in nb.cells if c is not setup and c.cell_type == "code"]
+    ran = [c for c in executed.cells if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])]
+    assert [c.source for c in rest] == [c.source for c in ran], "code cells differ from the executed notebook"
+    assert [c.get("outputs") for c in rest] == [c.get("outputs") for c in ran], "outputs differ"
+    n_md = sum(c.cell_type == "markdown" for c in executed.cells)
+    captions = [c for c in nb.cells if nb_markdown.CAPTION_TAG in c.metadata.get("tags", [])]
+    assert 0 < sum(c.cell_type == "markdown" for c in nb.cells) - len(captions) <= n_md  # empty ones (comments) go
     outputs = [o for c in rest if c.cell_type == "code" for o in c.outputs]
     assert outputs, f"{docname}: no output in the executed notebook"
     assert not any(o.output_type == "error" for o in outputs)

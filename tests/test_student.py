@@ -159,11 +159,7 @@ def test_pages_without_code_and_the_introduction():
 # ---- the student build (slow) ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def student_build():
-    """Run ``tools/student.py`` once per session; return the finished process."""
-    return subprocess.run([sys.executable, str(ROOT / "tools" / "student.py")], cwd=ROOT, capture_output=True,
-                          text=True)
+# student_build (session fixture, tests/conftest.py): tools/student.py run once per session
 
 
 def chapters() -> list[str]:
@@ -351,27 +347,48 @@ def test_notebooks_contain_no_solution_and_no_output(student_build):
 
 @pytest.mark.book
 def test_every_exercise_is_followed_by_an_answer_cell(student_build):
+    """After each exercise (a heading "Exercise N.k" in the notebook's plain Markdown) come its answer
+    cells: a code cell for a computation, a Markdown cell for an explanation, both when it asks both."""
+    kinds_seen = set()
     for k, page in enumerate(chapters(), start=1):
         nb = nbformat.read(NOTEBOOKS / student.notebook_name(k, page), as_version=4)
         exercises = solutions()[page]["exercises"]
         assert len(exercises) >= 3, f"{page}: fewer than three exercises"
-        for text in exercises:
+        n_code = 0
+        for i, text in enumerate(exercises, start=1):
             label = re.search(r"^:label:\s*(\S+)", text, flags=re.M).group(1)
             assert re.fullmatch(rf"{Path(page).name}-ex-\d+", label), f"{page}: label {label}"
-            at = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
-                  and re.search(rf"^:label:\s*{re.escape(label)}\s*$", c.source, flags=re.M)]
-            assert len(at) == 1, f"{page}: exercise {label} not found once in the notebook"
-            after = nb.cells[at[0]].source.split(f":label: {label}", 1)[1]
-            assert ":label:" not in after and re.search(r"\n(`{3,}|:{3,})$", after), (
-                f"{page}: exercise {label} does not end its cell, so no answer cell follows it")
-            answer = nb.cells[at[0] + 1]
-            assert answer.cell_type == "code" and student.YOUR_CODE in answer.source.splitlines(), label
+            at = [j for j, c in enumerate(nb.cells) if c.cell_type == "markdown"
+                  and re.search(rf"^### Exercise {k}\.{i}$", c.source, flags=re.M)]
+            assert len(at) == 1, f"{page}: exercise {label} (Exercise {k}.{i}) not found once in the notebook"
             call = re.search(r"`check\(\"([^\"]+)\"[^`]*\)`", text)
+            kinds = student.answer_kinds(text, call.group(0).strip("`") if call else None)
+            kinds_seen |= set(kinds)
+            answers = nb.cells[at[0] + 1 : at[0] + 1 + len(kinds)]
+            assert [c.cell_type for c in answers] == list(kinds), f"{label}: answer cells {kinds}"
+            for cell in answers:
+                if cell.cell_type == "code":
+                    n_code += 1
+                    assert student.YOUR_CODE in cell.source.splitlines(), label
+                    if call:
+                        assert "from jl_lab.check import check" in cell.source
+                        assert f'# check("{call.group(1)}"' in cell.source, label
+                else:
+                    assert cell.source == student.YOUR_ANSWER, label
             if call:
-                assert "from jl_lab.check import check" in answer.source
-                assert f'# check("{call.group(1)}"' in answer.source, label
+                assert "code" in kinds, f"{label}: a checkable exercise gets a code cell"
         answers = [c for c in nb.cells if c.cell_type == "code" and student.YOUR_CODE in c.source]
-        assert len(answers) == len(exercises), f"{page}: {len(answers)} answer cells, {len(exercises)} exercises"
+        assert len(answers) == n_code, f"{page}: {len(answers)} code answer cells, {n_code} expected"
+    assert kinds_seen == {"code", "markdown"}, "the book asks for computations and for explanations"
+
+
+def test_answer_cells_fit_the_question():
+    assert student.answer_kinds("Compute the four bounds for N = 10^6.") == ("code",)
+    assert student.answer_kinds("Explain why the bound is loose.") == ("markdown",)
+    assert student.answer_kinds("Show that the bias is largest at rho*. Check it with `lsh.bias(rho)`.") == (
+        "code", "markdown")
+    assert student.answer_kinds("Why?", call='check("x-ex-1", answer)') == ("code", "markdown")
+    assert [c.cell_type for c in student.answer_cells("Derive h_3 in closed form.")] == ["markdown"]
 
 
 @pytest.mark.book

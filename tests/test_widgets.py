@@ -56,3 +56,39 @@ def test_cocluster_view_rejects_an_unknown_words_mode():
     counts = np.ones((4, 4))
     with pytest.raises(ValueError, match="words"):
         widgets.cocluster_view(counts, list("abcd"), n_classes=2, vocab_size=4, words="table")
+
+
+def _pixels(fig):
+    import numpy as np
+
+    return np.asarray(Image.open(io.BytesIO(widgets.render_png(fig))))
+
+
+def test_rsvd_explorer_redraw_in_place_renders_as_a_new_figure():
+    """The rSVD explorer's fast path (plots.rsvd_view_update on the figure it drew first) shows exactly
+    what a new plots.rsvd_view of the same report shows, for a change of every slider."""
+    import numpy as np
+    import scipy.linalg
+
+    from jl_lab import plots, rsvd
+
+    rng = np.random.default_rng(0)
+    M = np.clip(rng.random((120, 100)) @ np.diag(1 / np.arange(1, 101)) @ rng.random((100, 90)) / 5, 0, 1)
+    s = scipy.linalg.svdvals(M)
+    first = rsvd.approximation_report(M, 10, 5, 1, s_true=s, rng=0)
+    fig = plots.rsvd_view(first)
+    _pixels(fig)
+    for k, p, q in ((12, 5, 1), (12, 9, 1), (12, 9, 0), (25, 2, 3)):
+        report = rsvd.approximation_report(M, k, p, q, s_true=s, rng=0)
+        assert plots.rsvd_view_update(fig, report) is fig
+        assert (_pixels(fig) == _pixels(plots.rsvd_view(report))).all(), (k, p, q)
+
+
+def test_explorer_labels_are_shown_whole():
+    """Every control of an explorer shows its whole description (ipywidgets cuts it at 80 px otherwise)."""
+    import numpy as np
+
+    box = widgets.rsvd_explorer(np.random.default_rng(0).random((60, 50)), k=5)
+    controls = [c for row in box.children if hasattr(row, "children") for c in row.children]
+    assert {c.description for c in controls} == {"rank k", "oversampling p", "power iters q"}
+    assert all(c.style.description_width == "initial" for c in controls)

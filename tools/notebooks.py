@@ -9,7 +9,10 @@ Usage::
 What it writes into the site (``<build>/html``):
 
 * ``notebooks/<name>.ipynb`` for every chapter: the notebook MyST-NB executed during the build
-  (``<build>/jupyter_execute/book/<name>.ipynb``, outputs included), with one set-up cell added under
+  (``<build>/jupyter_execute/book/<name>.ipynb``, outputs included), its Markdown cells turned into
+  plain Jupyter Markdown with the numbers the build resolved (``tools/nb_markdown.py``: glued values,
+  figure/equation/exercise numbers, citations) and without the exercises' solutions (the ``{solution}``
+  blocks and the cells tagged ``solution``: the site keeps them), with one set-up cell added under
   the title so that it runs top to bottom anywhere: in JupyterLite it installs ``jl_lab`` from the
   wheel bundled with the site (piplite), elsewhere without ``jl_lab`` (Colab, a plain Jupyter) it
   installs it from the repository configured in ``_config.yml`` with pip; where ``myst_nb`` is
@@ -43,6 +46,9 @@ from pathlib import Path
 import nbformat
 import yaml
 from myst import build_wheel, pinned_versions
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nb_markdown  # noqa: E402  (tools/nb_markdown.py: MyST to plain Jupyter Markdown)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS_DIR = "notebooks"  # keep in step with tools/sphinx_ext/jl_launch.py
@@ -145,8 +151,14 @@ def write_notebooks(build: Path, src: Path = ROOT) -> list[Path]:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     written = []
+    refs = nb_markdown.load_refs(build)  # what the build resolved: numbers, titles, citations
+    glue_of = nb_markdown.executed_glue_loader(build)
     for docname, path in chapters(build, src):
-        nb = runnable_notebook(nbformat.read(path, as_version=4), repo_url, branch)
+        executed = nbformat.read(path, as_version=4)
+        # no solutions in any notebook a reader runs (download, Colab, JupyterLite): the site keeps them
+        plain = nb_markdown.convert_notebook(executed, refs, docname, glue=glue_of(docname), glue_of=glue_of,
+                                             solutions="drop")
+        nb = runnable_notebook(plain, repo_url, branch)
         target = out / f"{Path(docname).name}.ipynb"
         nbformat.write(nb, target)
         written.append(target)
@@ -208,7 +220,94 @@ def build_lite(build: Path, notebooks: list[Path]) -> Path:
     if proc.returncode or not (output / "lab" / "index.html").exists():
         tail = (proc.stdout + proc.stderr)[-4000:]
         raise SystemExit(f"jupyter lite build failed (log: {work / 'lite-build.log'}):\n{tail}")
+    install_kernel_help(output)
     return output
+
+
+KERNEL_HELP_JS = "jl-kernel-help.js"
+# Shown in the lite JupyterLab when the Pyodide runtime cannot be fetched: without it the kernel never
+# starts and a cell stays at [*] with no message.  The script probes the runtime's address once at load
+# (a no-cors request: it succeeds whenever the CDN answers) and also reacts to the kernel's own failure
+# (uncaught errors naming Pyodide); either shows the banner, which the reader can close.
+KERNEL_HELP_TEMPLATE = """\
+// Written by tools/notebooks.py: say why code cannot run when the Python runtime is out of reach.
+(function () {
+  var RUNTIME = __RUNTIME__;
+  var shown = false;
+  function show(reason) {
+    if (shown || !document.body) { return; }
+    shown = true;
+    var box = document.createElement("div");
+    box.id = "jl-kernel-help";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;z-index:100000;left:50%;top:12px;transform:translateX(-50%);" +
+      "max-width:760px;width:calc(100% - 32px);box-sizing:border-box;padding:14px 44px 14px 18px;" +
+      "background:#fff8e1;color:#1a1a1a;border:2px solid #b26a00;border-radius:6px;" +
+      "font:14px/1.45 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.25)";
+    box.innerHTML =
+      "<strong>Python cannot start in this browser, so code cells will not run here.</strong> " +
+      "The in-browser kernel (Pyodide) needs to download Python and its packages (NumPy, SciPy, " +
+      "matplotlib, about 30 MB) once from the internet, from <code>" + new URL(RUNTIME).host +
+      "</code>, and this browser cannot reach it (offline, or blocked by a firewall). " +
+      "You can still read the notebooks and their saved outputs.<br><strong>Offline:</strong> run the " +
+      "chapters on your own computer instead: the <em>student edition</em> your teacher hands out " +
+      "(its README says how to install it and start <code>jupyter lab</code>), or a local install of " +
+      "the book (in a clone of its repository: <code>make lab-student</code>). " +
+      "<span style=\\"color:#555\\">(" + reason + ")</span>";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "\\u00d7";
+    close.setAttribute("aria-label", "Close this message");
+    close.style.cssText = "position:absolute;right:8px;top:6px;border:0;background:none;font-size:22px;" +
+      "cursor:pointer;color:#1a1a1a";
+    close.onclick = function () { box.remove(); };
+    box.appendChild(close);
+    document.body.appendChild(box);
+  }
+  function mentionsRuntime(text) {
+    text = String(text || "");
+    return text.indexOf(RUNTIME.replace(/[^/]*$/, "")) >= 0 || /pyodide/i.test(text);
+  }
+  window.addEventListener("unhandledrejection", function (event) {
+    var r = event.reason;
+    if (mentionsRuntime(r && (r.message || r))) { show("the kernel failed to load Pyodide"); }
+  });
+  window.addEventListener("error", function (event) {
+    if (mentionsRuntime(event.message) || mentionsRuntime(event.filename)) { show("the kernel failed to load Pyodide"); }
+  });
+  function probe() {
+    fetch(RUNTIME, {method: "HEAD", mode: "no-cors", cache: "no-store"}).then(
+      function () { window.jlKernelRuntimeReachable = true; },
+      function () { window.jlKernelRuntimeReachable = false; show("no answer from " + RUNTIME); }
+    );
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", probe); } else { probe(); }
+})();
+"""
+
+
+def pyodide_runtime_url() -> str:
+    """The Pyodide runtime the lite kernel loads (the default compiled into jupyterlite-pyodide-kernel)."""
+    static = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / LITE_LABEXTENSIONS[0] / "static"
+    pattern = re.compile(re.escape(PYODIDE_CDN) + r"v[^\"'`\s]+/full/pyodide\.m?js")
+    for js in sorted(static.glob("*.js")):
+        m = pattern.search(js.read_text(errors="replace"))
+        if m:
+            return m.group(0)
+    return PYODIDE_CDN
+
+
+def install_kernel_help(output: Path) -> Path:
+    """Add the kernel-help script (KERNEL_HELP_TEMPLATE) to every app page of the lite site ``output``."""
+    script = output / KERNEL_HELP_JS
+    script.write_text(KERNEL_HELP_TEMPLATE.replace("__RUNTIME__", json.dumps(pyodide_runtime_url())))
+    pages = [p for p in output.glob("*/index.html") if (p.parent / ".." / "config-utils.js").exists()]
+    for page in pages:
+        text = page.read_text()
+        tag = f'<script src="../{KERNEL_HELP_JS}"></script>'
+        if tag not in text:
+            page.write_text(text.replace("</head>", f"    {tag}\n</head>", 1))
+    return script
 
 
 def post_build(build: Path = ROOT / "_build", src: Path = ROOT, lite: bool = True) -> int:

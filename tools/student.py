@@ -43,6 +43,8 @@ import nbformat
 import yaml
 from myst import FENCE, OPTION, chapters, is_chapter, toc_pages  # noqa: F401  (the page model)
 
+import nb_markdown  # noqa: E402  (MyST to plain Jupyter Markdown, with the build's numbers and glued values)
+
 ROOT = myst.ROOT
 STUDENT = ROOT / "_build" / "student"
 SRC = STUDENT / "src"
@@ -118,7 +120,7 @@ def split_markdown(source: str) -> tuple[list[tuple], list[str]]:
             text = "\n".join(block)
             call = CHECK_CALL.search(text)
             segments.append(("md", "\n".join(current)))
-            segments.append(("exercise", _options(block).get("label", ""), call.group(1) if call else None))
+            segments.append(("exercise", _options(block).get("label", ""), call.group(1) if call else None, text))
             current = []
     segments.append(("md", "\n".join(current)))
     segments = [s for s in segments if s[0] != "md" or s[1].strip()]
@@ -148,6 +150,42 @@ def exercise_cell(call: str | None) -> nbformat.NotebookNode:
     return nbformat.v4.new_code_cell(source)
 
 
+# What an exercise asks for decides its answer cells: a computation gets a code cell, an explanation a
+# Markdown cell, an exercise asking both gets both (words matched case-insensitively, whole words).
+ASKS_CODE = re.compile(
+    r"\b(compute|check|measure|find|build|draw|embed|repeat|use|run|plot|simulate|estimate|cut|put|"
+    r"implement|time|fit|redo|compare|design)\b|`[^`]*\(",
+    re.I,
+)
+ASKS_WORDS = re.compile(
+    r"\b(explain|why|show that|derive|prove|argue|predict|what does|which .{0,60}\bwhy|how does|what happens|where does|"
+    r"describe|interpret)\b",
+    re.I,
+)
+YOUR_ANSWER = "**Your answer** (in words and formulas; double-click this cell to edit it):"
+
+
+def answer_kinds(text: str, call: str | None = None) -> tuple[str, ...]:
+    """The answer cells an exercise gets: ``("code",)``, ``("markdown",)`` or ``("code", "markdown")``.
+
+    A checkable exercise (``call``) and one that asks to compute, measure, plot, ... gets a code cell;
+    one that asks to explain, show, derive, prove, ... gets a Markdown cell; an exercise that asks for
+    neither (by these words) gets a code cell.
+    """
+    body = "\n".join(line for line in text.split("\n") if not OPTION.match(line.strip()))
+    code = call is not None or bool(ASKS_CODE.search(body))
+    words = bool(ASKS_WORDS.search(body))
+    if words and not code:
+        return ("markdown",)
+    return ("code", "markdown") if words else ("code",)
+
+
+def answer_cells(text: str, call: str | None = None) -> list[nbformat.NotebookNode]:
+    """The answer cells put after an exercise whose directive text is ``text`` (see :func:`answer_kinds`)."""
+    return [exercise_cell(call) if kind == "code" else nbformat.v4.new_markdown_cell(YOUR_ANSWER)
+            for kind in answer_kinds(text, call)]
+
+
 def is_solution_cell(cell) -> bool:
     return cell.cell_type == "code" and "solution" in cell.metadata.get("tags", [])
 
@@ -156,7 +194,7 @@ def student_notebook(text: str, removed: set[str] | frozenset[str] = frozenset()
     """The student notebook of a page (MyST Markdown notebook text): no solution, no output.
 
     Code cells tagged ``solution`` and ``{solution}`` directives are dropped; after each ``{exercise}``
-    comes a code cell from :func:`exercise_cell`; references to the labels in ``removed`` (solutions,
+    come its answer cells (:func:`answer_cells`: code, Markdown or both); references to the labels in ``removed`` (solutions,
     of this page or another one) become plain text.
     """
     nb = jupytext.reads(text, fmt="md:myst")
@@ -170,7 +208,7 @@ def student_notebook(text: str, removed: set[str] | frozenset[str] = frozenset()
         segments, _ = split_markdown(cell.source)
         for k, seg in enumerate(segments):
             if seg[0] == "exercise":
-                cells.append(exercise_cell(seg[2]))
+                cells.extend(answer_cells(seg[3], seg[2]))
             else:
                 md = nbformat.v4.new_markdown_cell(fix_references(seg[1], removed))
                 if k == 0:
@@ -515,8 +553,11 @@ def package(notebooks: dict[str, nbformat.NotebookNode], html: Path, archive: Pa
     shutil.rmtree(nb_dir, ignore_errors=True)
     nb_dir.mkdir(parents=True)
     names = []
+    refs = nb_markdown.load_refs(OUT)  # the student build's numbers, titles and citations
+    glue_of = nb_markdown.executed_glue_loader(OUT)
     for k, (page, nb) in enumerate(notebooks.items(), start=1):
         fname = notebook_name(k, page)
+        nb = nb_markdown.convert_notebook(nb, refs, page, glue=glue_of(page), glue_of=glue_of, solutions="drop")
         nbformat.write(nb, nb_dir / fname)
         names.append((fname, _title(nb)))
     wheel = build_wheel(STUDENT / "dist")
@@ -536,9 +577,26 @@ def package(notebooks: dict[str, nbformat.NotebookNode], html: Path, archive: Pa
     return archive
 
 
+WORK = ROOT / "student-work"  # `make lab-student`: the student notebooks a student edits (git-ignored)
+
+
+def copy_to_work(work: Path = WORK) -> list[Path]:
+    """Copy the student notebooks into ``work`` for ``make lab-student``; a notebook already there is kept
+    (it may hold the student's answers).  Returns the notebooks copied now."""
+    work.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for nb in sorted((STUDENT / "notebooks").glob("*.ipynb")):
+        if not (work / nb.name).exists():
+            shutil.copy2(nb, work / nb.name)
+            copied.append(work / nb.name)
+    return copied
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--force", action="store_true", help="drop the student build's execution cache first")
+    ap.add_argument("--work", action="store_true",
+                    help=f"also copy the notebooks into {WORK.name}/ (kept if there already), for make lab-student")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     notebooks = write_source()
@@ -563,6 +621,10 @@ def main(argv=None) -> int:
     print(f"{len(notebooks)} student notebooks ran without error ({ran}).")
     print(f"Student edition in {time.perf_counter() - t0:.0f} s: site file://{OUT / 'html' / 'index.html'}")
     print(f"Archive for students: {archive} ({archive.stat().st_size / 1e6:.1f} MB)")
+    if args.work:
+        copied = copy_to_work()
+        kept = len(list(WORK.glob("*.ipynb"))) - len(copied)
+        print(f"{WORK}: {len(copied)} notebooks copied" + (f", {kept} kept (they may hold your answers)" if kept else ""))
     return 0
 
 

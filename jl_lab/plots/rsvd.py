@@ -274,3 +274,49 @@ def rsvd_krylov(out: dict, sigma_next: float, title: str = ""):
         ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     return fig
+
+
+def _rsvd_view_levels(report: dict):
+    """The four horizontal levels of :func:`rsvd_view` (value, label), in its order."""
+    opt = report["optimal"]
+    levels = (
+        (opt, "\u03c3(k+1), optimal"),
+        (report["range_error"], "range finder"),
+        (report["error"], "rank-k error"),
+        (report["bound"], "HMT bound"),
+    )
+    return [(value, f"{label}: {value / opt:.2f} \u03c3(k+1)") for value, label in levels]
+
+
+@styled
+def rsvd_view_update(fig, report: dict):
+    """Redraw a figure made by :func:`rsvd_view` for another report, in place; return it.
+
+    The explorer's fast path: instead of building a new figure (axes, ticks, legend), it sets the
+    data, labels, limits and titles of the artists :func:`rsvd_view` drew.  The figure then renders
+    as ``rsvd_view(report)`` would (``tests/test_widgets.py`` compares the pixels).
+    """
+    ax1, ax2 = fig.axes[:2]
+    s, k = report["s_true"], report["k"]
+    j = np.arange(1, s.size + 1)
+    true_line, est_line, *hlines = ax1.lines
+    true_line.set_data(j, s)
+    est_line.set_data(j[:k], report["s_est"])
+    levels = _rsvd_view_levels(report)
+    legend = ax1.get_legend()
+    for line, text, (value, label) in zip(hlines, legend.get_texts(), levels):
+        line.set_ydata([value, value])
+        line.set_label(label)
+        text.set_text(label)
+    xmax = min(s.size, 4 * k + 10)
+    shown = [s[xmax - 1]] + [v for v, _ in levels]
+    ax1.set_xlim(0, xmax + 1)
+    ax1.set_ylim(min(shown) * 0.6, max(max(shown), s[0]) * 12)
+    ax1.set_xlabel(f"index j (the first {xmax} of {s.size})")
+    ax1.set_title(f"k = {k}, p = {report['oversample']}, q = {report['power_iters']}", fontsize=10)
+    ax2.images[0].set_data(np.clip(np.asarray(report["reconstruction"])[::2, ::2], 0, 1))
+    ax2.set_title(f"rank {k}: {100 * report['storage']:.1f}% of the numbers", fontsize=10)
+    return fig
+
+
+__all__ += ["rsvd_view_update"]
