@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Callable
 
 import nbformat
+from myst import closing_line
 
 REFS_FILE = "jl-refs.json"  # keep in step with tools/sphinx_ext/jl_refs.py
 CAPTION_TAG = "jl-figure-caption"  # metadata tag of the caption cells added under figures
@@ -104,16 +105,6 @@ def executed_glue_loader(build: Path) -> Callable[[str], dict]:
 
 
 # ---- the converter --------------------------------------------------------------------------------
-
-
-def _closing(lines: list[str], start: int, fence: str) -> int:
-    """Index of the line closing the fence opened at ``start`` (``len(lines)`` if never closed)."""
-    char, n = fence[0], len(fence)
-    for j in range(start + 1, len(lines)):
-        s = lines[j].strip()
-        if len(s) >= n and set(s) == {char} and len(lines[j]) - len(lines[j].lstrip(" ")) <= 3:
-            return j
-    return len(lines)
 
 
 def _split_options(body: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -310,7 +301,7 @@ class Converter:
                 pending.append(lines[i])
                 i += 1
                 continue
-            j = _closing(lines, i, m["fence"])
+            j = closing_line(lines, i, m["fence"])
             d = DIRECTIVE.match(m["info"])
             if pending:
                 out.append(self.plain(pending))
