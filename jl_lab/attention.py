@@ -35,6 +35,7 @@ from scipy.special import softmax
 
 from ._timing import one_blas_thread
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
+from ._validation import check_stochastic as _check_rows  # rows that are probability vectors, any shape
 
 __all__ = [
     "FAMILIES",
@@ -351,8 +352,8 @@ def row_kl(P, A) -> np.ndarray:
     >>> row_kl([[1.0, 0.0]], [[0.5, 0.5]]).round(4).tolist()
     [0.6931]
     """
-    P = check_array(P, "P", ndim=2, nonnegative=True)
-    A = check_array(A, "A", ndim=2, nonnegative=True)
+    P = _check_rows(P, "P")
+    A = _check_rows(A, "A")
     if P.shape != A.shape:
         raise ValueError(f"P and A must have the same shape, got {P.shape} and {A.shape}")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -375,8 +376,8 @@ def row_tv(P, A) -> np.ndarray:
     >>> row_tv([[1.0, 0.0]], [[0.5, 0.5]]).tolist()
     [0.5]
     """
-    P = check_array(P, "P", ndim=2)
-    A = check_array(A, "A", ndim=2)
+    P = _check_rows(P, "P")
+    A = _check_rows(A, "A")
     if P.shape != A.shape:
         raise ValueError(f"P and A must have the same shape, got {P.shape} and {A.shape}")
     return 0.5 * np.abs(P - A).sum(axis=1)

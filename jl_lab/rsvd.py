@@ -54,6 +54,7 @@ from scipy.sparse.linalg import LinearOperator, svds
 
 from ._timing import best_time
 from ._validation import check_array, check_choice, check_int, check_rng
+from ._validation import check_ints, check_values
 
 __all__ = [
     "NORMALIZERS",
@@ -276,7 +277,7 @@ def range_finder(M, size: int, power_iters: int = 2, rng=None, normalizer: str =
     M = _as_operator(M)
     m, n = M.shape
     size = check_int(size, "size", 1, min(m, n))
-    q = check_int(power_iters, "power_iters", 0)
+    q = check_int(power_iters, "power_iters", 0, 100)
     check_choice(normalizer, "normalizer", NORMALIZERS)
     gen = check_rng(rng)
     apply, apply_t = _products(M, transpose=False)
@@ -344,7 +345,7 @@ def randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, rng=No
     m, n = M.shape
     k = check_int(k, "k", 1, min(m, n))
     p = check_int(oversample, "oversample", 0)
-    q = check_int(power_iters, "power_iters", 0)
+    q = check_int(power_iters, "power_iters", 0, 100)
     check_choice(normalizer, "normalizer", NORMALIZERS)
     gen = check_rng(rng)
     transpose = m < n
@@ -476,7 +477,7 @@ def hmt_bound(s, k: int, oversample: int, power_iters: int = 0) -> float:
     r = s.size
     p = check_int(oversample, "oversample", 2)
     k = check_int(k, "k", 2, r - p)
-    q = check_int(power_iters, "power_iters", 0)
+    q = check_int(power_iters, "power_iters", 0, 100)
     if np.any(np.diff(s) > 1e-12 * s[0]):
         raise ValueError("s must be sorted in non-increasing order (singular values, largest first)")
     sk = s[k]
@@ -655,8 +656,8 @@ def error_sweep(
     ((2, 1, 2), True)
     """
     s = check_array(s, "s", ndim=1, nonnegative=True)
-    ps = [check_int(p, "oversamples", 2) for p in np.atleast_1d(oversamples).tolist()]
-    qs = [check_int(q, "power_iters", 0) for q in np.atleast_1d(power_iters).tolist()]
+    ps = check_ints(oversamples, "oversamples", 2).tolist()
+    qs = check_ints(power_iters, "power_iters", 0, 100).tolist()
     if not ps or not qs:
         raise ValueError("oversamples and power_iters must not be empty")
     k = check_int(k, "k", 2, s.size - max(ps))
@@ -714,7 +715,7 @@ def approximation_report(M, k: int, oversample: int = 10, power_iters: int = 2, 
     r = min(m, n)
     p = check_int(oversample, "oversample", 2)
     k = check_int(k, "k", 2, r - p)
-    q = check_int(power_iters, "power_iters", 0)
+    q = check_int(power_iters, "power_iters", 0, 100)
     gen = check_rng(rng)
     if s_true is None:
         s_true = sla.svdvals(M, check_finite=False)
@@ -776,7 +777,7 @@ def compression_curve(img, ks: Sequence[int], oversample: int = 10, power_iters:
     """
     M = check_array(img, "img", ndim=2)
     m, n = M.shape
-    ks = [check_int(k, "ks", 1, min(m, n)) for k in np.atleast_1d(ks).tolist()]
+    ks = check_ints(ks, "ks", 1, min(m, n)).tolist()
     gen = check_rng(rng)
     s = sla.svdvals(M, check_finite=False)
     total = np.linalg.norm(M)
@@ -834,7 +835,7 @@ def seed_recipe_errors(M, ks: Sequence[int], s=None, rng=None) -> dict:
     """
     M = check_array(M, "M", ndim=2)
     m, n = M.shape
-    ks = [check_int(k, "ks", 1, min(m, n)) for k in np.atleast_1d(ks).tolist()]
+    ks = check_ints(ks, "ks", 1, min(m, n)).tolist()
     gen = check_rng(rng)
     s = sla.svdvals(M, check_finite=False) if s is None else check_array(s, "s", ndim=1, nonnegative=True)
     out = {name: [] for name in ("recipe", "recipe_qr", "fixed", "optimal")}
@@ -894,11 +895,13 @@ def normalizer_errors(M, ks: Sequence[int], s, power_iters: int = 2, normalizers
     """
     M = check_array(M, "M", ndim=2)
     m, n = M.shape
-    ks = [check_int(k, "ks", 1, min(m, n) - 1) for k in np.atleast_1d(ks).tolist()]
+    ks = check_ints(ks, "ks", 1, min(m, n) - 1).tolist()
     s = check_array(s, "s", ndim=1, nonnegative=True)
-    q = check_int(power_iters, "power_iters", 0)
-    names = [check_choice(x, "normalizers", NORMALIZERS) for x in normalizers]
+    q = check_int(power_iters, "power_iters", 0, 100)
+    names = check_values(normalizers, "normalizers", lambda x: check_choice(x, "normalizers", NORMALIZERS))
     gen = check_rng(rng)
+    if s.size <= max(ks):
+        raise ValueError(f"s must hold at least max(ks) + 1 = {max(ks) + 1} singular values, got {s.size}")
     if any(s[k] <= 0 for k in ks):
         raise ValueError("s[k] must be positive for every k in ks (the ratio divides by sigma_{k+1})")
     ratio = np.empty((len(names), len(ks)))
