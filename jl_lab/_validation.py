@@ -31,6 +31,10 @@ __all__ = [
 #: Largest number of array elements a jl_lab function agrees to allocate (2**31 float64 = 16 GiB);
 #: a size asking for more is refused with a message naming it, instead of a MemoryError.
 MAX_ELEMENTS = 2**31
+#: Largest magnitude of an array's largest entry (and inverse of the smallest nonzero one) that
+#: :func:`check_array` accepts: beyond it, squared distances and Gram matrices overflow (or vanish
+#: into underflow) in float64, which gave NaN ratios and ARPACK errors.
+MAX_MAGNITUDE = 1e150
 #: Largest integer accepted by :func:`check_int` without an explicit ``high``: a size, count or
 #: number of iterations beyond 2**31 would exhaust memory or time; refused by name instead.
 MAX_INT = 2**31
@@ -189,6 +193,13 @@ def check_array(
         raise ValueError(f"{name} must not contain NaN or infinity")
     if nonnegative and np.any(data < 0):
         raise ValueError(f"{name} must be non-negative (counts or probabilities), found {data.min():g}")
+    if data.size:
+        top = float(np.max(np.abs(data)))
+        if top > MAX_MAGNITUDE or 0 < top < 1 / MAX_MAGNITUDE:
+            raise ValueError(
+                f"{name} must have its largest entry in magnitude in [1e-150, 1e150] (or be all zero), got {top:.3g}: "
+                f"squares and products of such entries over- or underflow float64; rescale {name} first"
+            )
     return X
 
 

@@ -521,7 +521,7 @@ def _start(init, P, d, gen, spectral_cache):
 
 
 @_single_threaded
-def fit_attention(
+def _fit_attention(
     P,
     d: int,
     max_iter: int = 500,
@@ -530,7 +530,7 @@ def fit_attention(
     stop_tv: float | None = None,
     logit_bound: float | None = None,
     rng=None,
-    _spectral_cache=None,
+    spectral_cache=None,
 ) -> AttentionFit:
     r"""Fit ``softmax(Q K^T)`` with ``Q, K`` in ``R^{L x d}`` to a row-stochastic target ``P``.
 
@@ -620,7 +620,7 @@ def fit_attention(
     f = _objective(P, L, d, stop_tv, logit_bound)
     best = None
     for run in range(n_restarts):
-        Q0, K0 = _start(init if run == 0 else "random", P, d, gen, _spectral_cache)
+        Q0, K0 = _start(init if run == 0 else "random", P, d, gen, spectral_cache)
         x0 = np.concatenate([Q0.ravel(), K0.ravel()])
         count = [0]
 
@@ -773,9 +773,9 @@ def min_head_size(
         if d > d_max:
             return True  # sentinel: "d_max + 1" stands for "not reached"
         if d not in verdicts:
-            fit = fit_attention(
+            fit = _fit_attention(
                 P, d, max_iter=max_iter, n_restarts=n_restarts, stop_tv=tol,
-                logit_bound=logit_bound, rng=_seed_for(base, d), _spectral_cache=cache,
+                logit_bound=logit_bound, rng=_seed_for(base, d), spectral_cache=cache,
             )
             verdicts[d] = fit.max_tv <= tol
         return verdicts[d]
@@ -968,3 +968,22 @@ def jl_construction(P, d: int, beta: float, rng=None) -> tuple[np.ndarray, np.nd
     K = gen.choice(np.array([-1.0, 1.0]), size=(L, d)) / np.sqrt(d)
     Q = beta * ((P > 0).astype(float) @ K)
     return Q, K
+
+
+def fit_attention(
+    P,
+    d: int,
+    max_iter: int = 500,
+    n_restarts: int = 1,
+    init="spectral",
+    stop_tv: float | None = None,
+    logit_bound: float | None = None,
+    rng=None,
+) -> AttentionFit:
+    # The public face of _fit_attention, without its private spectral_cache argument
+    # (min_head_size passes the SVD of P once for every d it tries).
+    return _fit_attention(P, d, max_iter, n_restarts, init, stop_tv, logit_bound, rng)
+
+
+fit_attention.__doc__ = _fit_attention.__doc__
+_fit_attention.__doc__ = """:func:`fit_attention` with ``spectral_cache``: the SVD of ``P`` (from ``_spectral``), reused across ``d``."""

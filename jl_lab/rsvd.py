@@ -71,6 +71,7 @@ __all__ = [
     "normalizer_errors",
     "compare_solvers",
     "best_time",
+    "svd_flip",
 ]
 
 #: Ways to re-normalize the block between power-iteration products.
@@ -315,7 +316,9 @@ def randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, rng=No
     s : ndarray of shape (k,)
         Singular values, in descending order.
     Vt : ndarray of shape (k, n)
-        Orthonormal rows.  The sign of each pair ``(U[:, i], Vt[i])`` is arbitrary.
+        Orthonormal rows.  Signs follow :func:`svd_flip` (scikit-learn's convention): the
+        entry of largest magnitude of each column of ``U`` is positive, so that the factors do
+        not change sign with the seed.
 
     Notes
     -----
@@ -357,7 +360,8 @@ def randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, rng=No
     Ub, s, Vt = _svd_of_transpose(W, k)
     U = Q @ Ub
     if transpose:
-        return np.ascontiguousarray(Vt.T), s, np.ascontiguousarray(U.T)
+        U, Vt = np.ascontiguousarray(Vt.T), np.ascontiguousarray(U.T)
+    U, Vt = svd_flip(U, Vt)
     return U, s, Vt
 
 
@@ -475,9 +479,9 @@ def hmt_bound(s, k: int, oversample: int, power_iters: int = 0) -> float:
     """
     s = check_array(s, "s", ndim=1, nonnegative=True)
     r = s.size
-    p = check_int(oversample, "oversample", 2)
+    p = check_int(oversample, "oversample", 2, r - 2)  # room for k >= 2 next to p in min(M.shape)
     k = check_int(k, "k", 2, r - p)
-    q = check_int(power_iters, "power_iters", 0, 100)
+    q = check_int(power_iters, "power_iters", 0)
     if np.any(np.diff(s) > 1e-12 * s[0]):
         raise ValueError("s must be sorted in non-increasing order (singular values, largest first)")
     sk = s[k]
@@ -544,6 +548,8 @@ def _spectral_norm(R, gen: np.random.Generator) -> float:
         dense = R.toarray() if sp.issparse(R) else (R @ np.eye(R.shape[1]) if isinstance(R, LinearOperator) else R)
         return float(sla.svdvals(dense, check_finite=False)[0])
     v0 = gen.standard_normal(min(R.shape))
+    if not isinstance(R, LinearOperator) and (R.count_nonzero() == 0 if sp.issparse(R) else not np.any(R)):
+        return 0.0  # a zero matrix: ARPACK would fail on its zero start vector A v0
     return float(svds(R, k=1, tol=0, v0=v0, return_singular_vectors=False)[0])
 
 
@@ -713,7 +719,7 @@ def approximation_report(M, k: int, oversample: int = 10, power_iters: int = 2, 
     M = check_array(M, "M", ndim=2)
     m, n = M.shape
     r = min(m, n)
-    p = check_int(oversample, "oversample", 2)
+    p = check_int(oversample, "oversample", 2, r - 2)  # room for k >= 2 next to p in min(M.shape)
     k = check_int(k, "k", 2, r - p)
     q = check_int(power_iters, "power_iters", 0, 100)
     gen = check_rng(rng)
@@ -966,3 +972,27 @@ def compare_solvers(M, solvers: dict, k: int, repeats: int | dict = 3, rng=None)
         err = residual_norm(M, U[:, order], s[order], Vt[order], rng=gen)
         out[name] = {"time": best[name], "error": err}
     return out
+
+
+def svd_flip(U, Vt) -> tuple[np.ndarray, np.ndarray]:
+    """Fix the signs of singular vector pairs: the largest-magnitude entry of each column of ``U`` is positive.
+
+    A pair ``(U[:, i], Vt[i])`` and ``(-U[:, i], -Vt[i])`` give the same product, so an SVD's signs
+    are arbitrary and change with a randomized method's seed.  This is the convention of
+    :func:`sklearn.utils.extmath.svd_flip` with ``u_based_decision=True`` (ties: the first such
+    entry), applied to both factors so that ``U diag(s) Vt`` is unchanged.
+
+    Examples
+    --------
+    >>> U, Vt = svd_flip(np.array([[-2.0], [1.0]]), np.array([[1.0, -1.0]]))
+    >>> U.ravel().tolist(), Vt.ravel().tolist()
+    ([2.0, -1.0], [-1.0, 1.0])
+    """
+    U = check_array(U, "U", ndim=2)
+    Vt = check_array(Vt, "Vt", ndim=2)
+    if U.shape[1] != Vt.shape[0]:
+        raise ValueError(f"U and Vt must hold the same number of vectors, got {U.shape[1]} and {Vt.shape[0]}")
+    rows = np.argmax(np.abs(U), axis=0)
+    signs = np.sign(U[rows, np.arange(U.shape[1])])
+    signs[signs == 0] = 1.0
+    return U * signs, Vt * signs[:, None]
