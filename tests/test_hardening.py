@@ -174,3 +174,106 @@ def test_bad_input_is_refused_by_name(fn, kwargs, param, bad):
         with pytest.raises((ValueError, TypeError)) as info:
             fn(**{**kwargs, param: bad})
     assert param in str(info.value), f"message does not name {param!r}: {info.value}"
+
+
+# ---- numerical edge cases: extreme scales, zero matrices, nearly duplicate points, overflow ------
+
+
+@pytest.mark.parametrize("scale", [1e-160, 1e200])
+@pytest.mark.parametrize(
+    "call",
+    [lambda A: projections.random_projection(A, 3, rng=0), lambda A: rsvd.randomized_svd(A, 2, rng=0),
+     lambda A: reducers.pca(A, 2), lambda A: lsh.sign_codes(A, 8, rng=0), lambda A: cocluster.ppmi(np.abs(A))],
+    ids=["random_projection", "randomized_svd", "pca", "sign_codes", "ppmi"],
+)
+def test_extreme_scales_are_refused_by_name(call, scale):
+    """Squares of 1e200 overflow and of 1e-160 underflow: a named error, not NaN ratios or ARPACK errors."""
+    with pytest.raises(ValueError, match=r"must have its largest entry in magnitude in \[1e-150, 1e150\]"):
+        call(X * scale)
+
+
+def test_moderate_scales_give_scale_free_answers():
+    """Within the accepted range, a scale-free quantity does not depend on the scale."""
+    Y = projections.random_projection(X, 4, rng=0)
+    ref = projections.pairwise_distortion(X, Y)
+    for c in (1e-100, 1e100):
+        assert np.allclose(projections.pairwise_distortion(X * c, Y * c), ref, rtol=1e-10)
+
+
+def test_zero_matrix_has_zero_residual_not_an_arpack_error():
+    Z = np.zeros((30, 20))
+    assert rsvd.residual_norm(Z, np.zeros((30, 2)), [0.0, 0.0], np.zeros((2, 20)), rng=0) == 0.0
+
+
+def test_nearly_duplicate_points_are_not_duplicates():
+    """Rows 1e-9 apart have a distance 1e-18 that the Gram formula loses; it is recomputed exactly."""
+    Xd = np.vstack([X[:10], X[:10] + 1e-9 * RNG.normal(size=(10, 8))])
+    Y = projections.random_projection(Xd, 6, rng=0)
+    r = projections.pairwise_distortion(Xd, Y)
+    exact = (np.square(Y[:, None] - Y[None]).sum(-1) / np.square(Xd[:, None] - Xd[None]).sum(-1))[np.triu_indices(20, 1)]
+    assert np.all(np.isfinite(r)) and np.allclose(r, exact, rtol=1e-6)
+    with pytest.raises(ValueError, match="duplicate rows"):
+        projections.pairwise_distortion(np.vstack([X, X[:1]]), np.ones((31, 2)))
+
+
+def test_tiny_eps_does_not_wrap():
+    """jl_min_dim(100, 1e-9) was a large negative integer (int64 overflow); now a named error."""
+    with pytest.raises(ValueError, match="eps is too small"):
+        bounds.jl_min_dim(100, 1e-9)
+    assert bounds.jl_min_dim(100, 1e-4) > 0  # large but representable
+
+
+def test_probability_rows_are_required_by_row_kl_and_row_tv():
+    with pytest.raises(ValueError, match="probability vectors"):
+        attention.row_kl([[0.5, 0.6]], [[0.5, 0.5]])
+    with pytest.raises(ValueError, match="probability vectors"):
+        attention.row_tv([[0.5, 0.5]], [[1.0, 1.0]])
+
+
+def test_svd_signs_follow_svd_flip_and_do_not_depend_on_the_seed():
+    sklearn_extmath = pytest.importorskip("sklearn.utils.extmath")
+    low_rank = rsvd.matrix_with_spectrum(30, 20, [5.0, 3.0, 1.0], rng=0)  # exact: every seed finds the same subspace
+    outs = [rsvd.randomized_svd(low_rank, 3, rng=seed) for seed in range(4)]
+    for U, _, Vt in outs[1:]:
+        assert np.allclose(U, outs[0][0], atol=1e-8) and np.allclose(Vt, outs[0][2], atol=1e-8)
+    U, s, Vt = outs[0]
+    Uf, Vf = sklearn_extmath.svd_flip(U.copy(), Vt.copy(), u_based_decision=True)
+    assert np.array_equal(Uf, U) and np.array_equal(Vf, Vt)
+
+
+# ---- the explorers: bad start values are refused by name, never clamped -------------------------
+
+widgets = pytest.importorskip("jl_lab.widgets")
+PATCHES = RNG.normal(size=(50, 16))
+BIG_COUNTS = sp.random(120, 120, density=0.2, random_state=0, format="csr") * 10
+IMG = RNG.random((60, 60))
+
+WIDGET_CASES = [
+    (widgets.jl_explorer, {"X": PATCHES, "n_points": 20}, {"n_points": [5, 51, 2.5], "eps": [0.95, 1j], "n_components": [2000, 0],
+                                           "X": [PATCHES + 1j, PATCHES[:5]]}),
+    (widgets.jl_view, {"X": PATCHES, "n_points": 20, "eps": 0.3, "n_components": 5},
+     {"n_points": [1, 51], "eps": [1.0], "X": [RAGGED, PATCHES + 1j]}),
+    (widgets.lsh_explorer, {}, {"angle": [0, 180, 40.5], "n_bits": [100, "128"], "n_trials": [1]}),
+    (widgets.lsh_view, {"n_trials": 20}, {"angle": [-1.0, 181.0, 1j], "n_bits": [0]}),
+    (widgets.cocluster_explorer, {"counts": BIG_COUNTS, "vocab": [f"w{i}" for i in range(120)]},
+     {"n_classes": [1, 17], "vocab_size": [50, 200], "counts": [-BIG_COUNTS, np.ones((50, 50))]}),
+    (widgets.cocluster_view, {"counts": COUNTS, "vocab": VOCAB, "n_classes": 2, "vocab_size": 10},
+     {"vocab": [VOCAB[:3], "abc"], "n_classes": [1, 30], "vocab_size": [1, 30], "counts": [COUNTS + 1j]}),
+    (widgets.rsvd_explorer, {"M": IMG}, {"k": [1, 100], "oversample": [1, 41], "power_iters": [-1, 6],
+                                         "M": [IMG[:10], IMG + 1j]}),
+    (widgets.attention_explorer, {}, {"family": ["nope"], "L": [48, 1000], "d": [0, 65]}),
+    (widgets.attention_view, {"max_iter": 2}, {"family": ["nope"], "L": [0, 1], "d": [0]}),
+]
+
+
+@pytest.mark.parametrize(
+    ("fn", "kwargs", "param", "bad"),
+    [pytest.param(fn, kw, p, b, id=f"{fn.__name__}-{p}-{i}") for fn, kw, spoil in WIDGET_CASES
+     for p, values in spoil.items() for i, b in enumerate(values)],
+)
+def test_widget_bad_input_is_refused_by_name(fn, kwargs, param, bad):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises((ValueError, TypeError)) as info:
+            fn(**{**kwargs, param: bad})
+    assert param in str(info.value), f"message does not name {param!r}: {info.value}"
