@@ -210,7 +210,8 @@ def test_nearly_duplicate_points_are_not_duplicates():
     Xd = np.vstack([X[:10], X[:10] + 1e-9 * RNG.normal(size=(10, 8))])
     Y = projections.random_projection(Xd, 6, rng=0)
     r = projections.pairwise_distortion(Xd, Y)
-    exact = (np.square(Y[:, None] - Y[None]).sum(-1) / np.square(Xd[:, None] - Xd[None]).sum(-1))[np.triu_indices(20, 1)]
+    iu = np.triu_indices(20, 1)
+    exact = np.square(Y[:, None] - Y[None]).sum(-1)[iu] / np.square(Xd[:, None] - Xd[None]).sum(-1)[iu]
     assert np.all(np.isfinite(r)) and np.allclose(r, exact, rtol=1e-6)
     with pytest.raises(ValueError, match="duplicate rows"):
         projections.pairwise_distortion(np.vstack([X, X[:1]]), np.ones((31, 2)))

@@ -20,6 +20,8 @@ _ATTN_STYLE = {
     "dirichlet": (PALETTE[3], "^"),
 }
 
+
+@styled
 def attn_head_size_sweep(L, results: dict, caps, entropy_lines: dict, reference: int = 64):
     """Minimal head size against sequence length for each target family (log-log axes).
 

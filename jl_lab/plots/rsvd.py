@@ -52,6 +52,11 @@ def rsvd_qqt(eig_gauss, eig_orth, n: int, k: int, z=None):
     errors of ``M Q Q^T`` divided by their predicted standard deviation, with
     the standard normal density.
     """
+    if not 1 <= k <= n:
+        raise ValueError(f"k must be in [1, n] = [1, {n}], got {k}")
+    for name, vals in (("eig_gauss", eig_gauss), ("eig_orth", eig_orth)):
+        if np.shape(vals) != (k,):
+            raise ValueError(f"{name} must hold the k = {k} eigenvalues of Q^T Q, got shape {np.shape(vals)}")
     ncols = 1 if z is None else 2
     fig, axes = figure(ncols=ncols, width=4.3 * ncols, height=3.4, squeeze=False)
     ax = axes[0, 0]
