@@ -26,7 +26,12 @@ __all__ = [
     "check_labels",
     "check_stochastic",
     "MAX_ELEMENTS",
+    "DataDimensionalityWarning",
 ]
+
+
+class DataDimensionalityWarning(UserWarning):
+    """A projection to more dimensions than the data has (scikit-learn's warning of the same name)."""
 
 #: Largest number of array elements a jl_lab function agrees to allocate (2**31 float64 = 16 GiB);
 #: a size asking for more is refused with a message naming it, instead of a MemoryError.

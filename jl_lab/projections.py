@@ -30,12 +30,14 @@ References
 from __future__ import annotations
 
 import functools
+import warnings
 
 import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
 from ._validation import check_array, check_choice, check_int, check_rng
+from ._validation import DataDimensionalityWarning, check_size
 
 __all__ = [
     "KINDS",
@@ -212,6 +214,11 @@ def random_projection(X, n_components: int, kind: str = "gaussian", rng=None) ->
     -------
     Y : ndarray of shape (N, n_components)
 
+    Warns
+    -----
+    DataDimensionalityWarning
+        If ``n_components > D`` (as scikit-learn's random projections warn).
+
     Notes
     -----
     Every kind satisfies :math:`\\mathbb{E}\\|y\\|^2 = \\|x\\|^2`; the variance of
@@ -229,6 +236,13 @@ def random_projection(X, n_components: int, kind: str = "gaussian", rng=None) ->
     check_choice(kind, "kind", KINDS)
     X = check_array(X, "X", ndim=2, accept_sparse=kind != "srht")
     n = check_int(n_components, "n_components", 1)
+    check_size(n * (X.shape[0] + X.shape[1]), "n_components")
+    if n > X.shape[1]:
+        warnings.warn(
+            f"n_components={n} > n_features={X.shape[1]}: the projection has more dimensions than the data "
+            "(allowed, as the lemma does not need n <= D, but it reduces nothing)",
+            DataDimensionalityWarning, stacklevel=2,
+        )
     gen = check_rng(rng)
     Z, scale = _projected_columns(X, n, kind, gen)
     return Z * scale(n)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import io
 import time
+import warnings
 
 import ipywidgets as widgets
 
 from ._timing import one_blas_thread
-from ._validation import check_array, check_choice, check_int, check_real
+from ._validation import DataDimensionalityWarning, check_array, check_choice, check_int, check_real
 
 __all__ = [
     "render_png", "jl_view", "jl_explorer", "LSH_BITS", "lsh_view", "lsh_explorer", "cocluster_view",
@@ -120,7 +121,10 @@ def jl_view(X, n_points: int, eps: float, n_components: int, kind: str = "gaussi
     eps = check_real(eps, "eps", 0.0, 1.0, low_open=True, high_open=True)
     n_components = check_int(n_components, "n_components", 1)
     Xn = X[:n_points]
-    ratios = projections.pairwise_distortion(Xn, projections.random_projection(Xn, n_components, kind, rng=rng))
+    with warnings.catch_warnings():  # the explorer may go beyond D on purpose: the lemma does not need n <= D
+        warnings.simplefilter("ignore", DataDimensionalityWarning)
+        Y = projections.random_projection(Xn, n_components, kind, rng=rng)
+    ratios = projections.pairwise_distortion(Xn, Y)
     marks = {m: bounds.jl_min_dim(n_points, eps, m) for m in bounds.METHODS}
     return plots.plot_jl_explorer(ratios, eps, n_components, marks)
 

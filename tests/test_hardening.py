@@ -278,3 +278,15 @@ def test_widget_bad_input_is_refused_by_name(fn, kwargs, param, bad):
         with pytest.raises((ValueError, TypeError)) as info:
             fn(**{**kwargs, param: bad})
     assert param in str(info.value), f"message does not name {param!r}: {info.value}"
+
+
+def test_projecting_to_more_dimensions_than_the_data_warns():
+    """scikit-learn warns (DataDimensionalityWarning) when n_components > n_features; so does jl_lab."""
+    from jl_lab._validation import DataDimensionalityWarning
+
+    with pytest.warns(DataDimensionalityWarning, match="n_components=20 > n_features=8"):
+        Y = projections.random_projection(X, 20, rng=0)
+    assert Y.shape == (30, 20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        projections.random_projection(X, 8, rng=0)  # n = D: no warning
