@@ -12,7 +12,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= $(OMP_NUM_THREADS)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test unit serve lab page clean student
+.PHONY: help venv book test unit serve lab page clean student assignment grade
 
 help:
 	@echo "make book    execute and build the whole book into _build/html (with notebooks/ and the JupyterLite site lite/)"
@@ -24,6 +24,8 @@ help:
 	@echo "make page PAGE=name   build book/intro.md + book/name.md only (for authors)"
 	@echo "make bench   run the benchmarks in benchmarks/ (timings and ratios)"
 	@echo "make student  student edition (no solutions): site, notebooks, _build/student/jl-lab-student.zip"
+	@echo "make assignment  graded assignment from assignment.yml: _build/assignment/{student,autograder,solutions}"
+	@echo "make grade SUBMISSIONS=folder   grade every .ipynb / otter .zip of a folder into _build/assignment/grades.csv"
 	@echo "make clean   remove _build (keeps .venv)"
 
 venv: $(STAMP)
@@ -45,7 +47,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not book"
+	$(BIN)/python -m pytest -m "not book and not assignment"
 
 .PHONY: browser
 browser: $(STAMP)
@@ -61,6 +63,13 @@ lab: $(STAMP)
 
 student: $(STAMP)
 	$(BIN)/python tools/student.py
+
+assignment: $(STAMP)
+	$(BIN)/python tools/assignment.py
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (of .ipynb or otter .zip files)"; exit 2; }
+	$(BIN)/python tools/assignment.py grade "$(SUBMISSIONS)"
 
 clean:
 	rm -rf _build

@@ -26,5 +26,6 @@ __all__ = [
     "projections",
     "reducers",
     "rsvd",
+    "sketch",
     "widgets",
 ]

@@ -242,6 +242,8 @@ def check_values(values, name: str, check=None, min_len: int = 1) -> list:
         raise TypeError(f"{name} must be a sequence of values, got {values!r}")
     if sp.issparse(values):
         raise TypeError(f"{name} must be a flat sequence, got a scipy.sparse matrix")
+    if not isinstance(values, (list, tuple, np.ndarray)) and hasattr(values, "__iter__"):
+        values = list(values)  # a range, generator, set or dict view
     items = list(np.ravel(_asarray(values, name))) if not isinstance(values, (list, tuple)) else list(values)
     if len(items) < min_len:
         raise ValueError(f"{name} must hold at least {min_len} value(s), got {len(items)}")

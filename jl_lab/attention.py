@@ -56,6 +56,9 @@ __all__ = [
     "head_size_grid",
     "jl_construction",
     "necessary_logit_bound",
+    "exact_head_size",
+    "restart_interval",
+    "fit_multihead",
 ]
 
 #: Target families understood by :func:`make_target`.
@@ -968,6 +971,189 @@ def jl_construction(P, d: int, beta: float, rng=None) -> tuple[np.ndarray, np.nd
     K = gen.choice(np.array([-1.0, 1.0]), size=(L, d)) / np.sqrt(d)
     Q = beta * ((P > 0).astype(float) @ K)
     return Q, K
+
+
+def exact_head_size(P, rtol: float = 1e-9) -> float:
+    """Smallest head size that reproduces a strictly positive ``P`` exactly; ``inf`` if ``P`` has zeros.
+
+    Parameters
+    ----------
+    P : array_like of shape (L, L)
+        Row-stochastic target.
+    rtol : float
+        Singular values below ``rtol`` times the largest count as zero (numerical rank).
+
+    Returns
+    -------
+    float
+        :math:`\\operatorname{rank}(S)` for the log-ratios :math:`S_{ij} = \\log(P_{ij}/P_{i1})`
+        when every entry of ``P`` is positive (an integer-valued float in ``[0, L-1]``);
+        ``inf`` when some entry is zero, since a softmax is never zero.
+
+    Notes
+    -----
+    Softmax is invariant to adding a constant to each row, so a head of size ``d``
+    reproduces ``P`` exactly iff some row shift :math:`H + c\\mathbf 1^\\top` of
+    :math:`H = \\log P` has rank at most ``d`` (then factor it as
+    :math:`QK^\\top`).  The shift :math:`c = -H_{:,1}` gives ``S``, whose first
+    column is zero, so :math:`\\operatorname{rank} S \\le L - 1`.  No shift does
+    better: the columns of :math:`H + c\\mathbf 1^\\top` are :math:`h_j + c`, and
+    their differences :math:`h_j - h_1`, the columns of ``S``, lie in its column
+    space, so :math:`\\operatorname{rank}(H + c\\mathbf 1^\\top) \\ge
+    \\operatorname{rank} S`.  Hence ``d = L - 1`` represents every strictly
+    positive pattern, and a generic one (e.g. Dirichlet rows) needs exactly
+    ``L - 1``; Bhojanapalli et al. (2020)'s "``d < L`` cannot represent every
+    attention matrix" is sharp only up to this shift.
+
+    Examples
+    --------
+    >>> P = low_rank_target(40, rank=3, rng=0)
+    >>> exact_head_size(P), exact_head_size(dirichlet_target(12, rng=0)), exact_head_size(local_target(12))
+    (3.0, 11.0, inf)
+    """
+    P = check_stochastic(P)
+    rtol = check_real(rtol, "rtol", 0.0, 1.0, low_open=True)
+    if np.any(P <= 0):
+        return float("inf")
+    H = np.log(P)
+    S = H - H[:, :1]
+    s = np.linalg.svd(S, compute_uv=False)
+    if s.size == 0 or s[0] == 0:
+        return 0.0
+    return float(np.sum(s > rtol * s[0]))
+
+
+@_single_threaded
+def restart_interval(P, tol: float, d_found: int, candidates, n_restarts: int = 3, max_iter: int = 300,
+                     rng=None) -> tuple[int, int]:
+    """Tighten a head size found by one run, with restarts: the best of ``n_restarts`` runs per size.
+
+    Parameters
+    ----------
+    P : array_like of shape (L, L)
+        Row-stochastic target.
+    tol : float
+        Worst-row TV tolerance in ``(0, 1)``.
+    d_found : int
+        A head size known to reach ``tol`` (e.g. from :func:`min_head_size`), one of ``candidates``.
+    candidates : array_like of int
+        Increasing head sizes (e.g. :func:`head_size_grid`).
+    n_restarts : int
+        Runs per size: the spectral start and ``n_restarts - 1`` random ones.
+    max_iter : int
+        L-BFGS iterations per run.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    (d_fail, d_reach) : tuple of int
+        ``d_reach``: the smallest candidate reached by walking down from
+        ``d_found`` while some run reaches ``tol``; ``d_fail``: the candidate
+        below it, at which all ``n_restarts`` runs failed (0 if ``d_reach`` is
+        the first candidate).  ``d_reach`` is an upper bound on the smallest
+        head size that reaches ``tol``; ``d_fail`` is *not* a lower bound, only
+        the largest size at which this optimiser failed every time.
+
+    Examples
+    --------
+    >>> P = low_rank_target(24, rank=3, scale=3.0, rng=1)
+    >>> restart_interval(P, 0.01, 3, [1, 2, 3, 4], n_restarts=2, rng=0)
+    (2, 3)
+    """
+    P = check_stochastic(P)
+    tol = check_real(tol, "tol", 0.0, 1.0, low_open=True, high_open=True)
+    cands = check_array(candidates, "candidates", ndim=1).astype(int)
+    d_found = check_int(d_found, "d_found", 1)
+    if d_found not in cands:
+        raise ValueError(f"d_found must be one of candidates, got {d_found}")
+    n_restarts = check_int(n_restarts, "n_restarts", 1)
+    gen = check_rng(rng)
+    pos = int(np.flatnonzero(cands == d_found)[0])
+    while pos > 0:
+        fit = fit_attention(P, int(cands[pos - 1]), max_iter=max_iter, n_restarts=n_restarts, stop_tv=tol,
+                            rng=gen)
+        if fit.max_tv > tol:
+            break
+        pos -= 1
+    return (int(cands[pos - 1]) if pos > 0 else 0), int(cands[pos])
+
+
+@_single_threaded
+def fit_multihead(P, n_heads: int, head_size: int, max_iter: int = 300, n_restarts: int = 1, rng=None) -> dict:
+    """Fit the average of ``n_heads`` attention matrices, each of head size ``head_size``, to ``P``.
+
+    Parameters
+    ----------
+    P : array_like of shape (L, L)
+        Row-stochastic target.
+    n_heads, head_size : int
+        ``h >= 1`` heads of size ``d >= 1`` (total size ``h d``).
+    max_iter : int
+        L-BFGS iterations per run.
+    n_restarts : int
+        Runs from random starts (logits of order 1); the lowest KL is kept.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    dict
+        ``A`` (the fitted :math:`\\frac1h\\sum_t \\operatorname{softmax}(Q_tK_t^\\top)`),
+        ``kl`` (mean row KL), ``max_tv`` (worst-row TV), ``mean_tv``.
+
+    Notes
+    -----
+    With equal value maps, a multi-head layer attends with the average of its
+    heads' attention matrices, so this is one way to ask whether a budget of
+    ``h d`` dimensions is better spent on ``h`` heads of size ``d`` or on one of
+    size ``h d`` (Su 2021 recommends the former).  With
+    :math:`G = -P / (L A)` (entrywise) the gradient of the mean row KL is
+    :math:`\\partial f / \\partial S_t = \\frac1h A_t \\odot (G - \\mathrm{rowsum}(G \\odot A_t))`,
+    then :math:`\\nabla Q_t = (\\partial f/\\partial S_t) K_t` and
+    :math:`\\nabla K_t = (\\partial f/\\partial S_t)^\\top Q_t`.  With ``h = 1`` it
+    is :func:`fit_attention` from a random start.
+
+    Examples
+    --------
+    >>> P = low_rank_target(32, rank=2, rng=0)
+    >>> fit_multihead(P, 1, 2, rng=0)["max_tv"] < 1e-3
+    True
+    """
+    P = check_stochastic(P)
+    L = P.shape[0]
+    h = check_int(n_heads, "n_heads", 1)
+    d = check_int(head_size, "head_size", 1)
+    max_iter = check_int(max_iter, "max_iter", 1)
+    n_restarts = check_int(n_restarts, "n_restarts", 1)
+    gen = check_rng(rng)
+    negH = float(_xlogx(P).sum() / L)
+    size = h * L * d
+
+    def unpack(x):
+        return x[:size].reshape(h, L, d), x[size:].reshape(h, L, d)
+
+    def f(x):
+        Q, K = unpack(x)
+        At = softmax(np.einsum("tia,tja->tij", Q, K), axis=2)
+        A = At.mean(axis=0)
+        loss = negH - float(np.sum(P * np.log(np.maximum(A, 1e-300)))) / L
+        G = -P / (L * np.maximum(A, 1e-300))
+        dS = At * (G[None] - np.sum(G[None] * At, axis=2, keepdims=True)) / h
+        gQ = np.einsum("tij,tja->tia", dS, K)
+        gK = np.einsum("tij,tia->tja", dS, Q)
+        return loss, np.concatenate([gQ.ravel(), gK.ravel()])
+
+    best = None
+    for _ in range(n_restarts):
+        x0 = d**-0.25 * gen.standard_normal(2 * size)
+        res = optimize.minimize(f, x0, jac=True, method="L-BFGS-B",
+                                options={"maxiter": max_iter, "maxcor": 5, "ftol": 1e-13, "gtol": 1e-9})
+        Q, K = unpack(res.x)
+        A = softmax(np.einsum("tia,tja->tij", Q, K), axis=2).mean(axis=0)
+        kl = float(row_kl(P, A).mean())
+        if best is None or kl < best["kl"]:
+            tv = row_tv(P, A)
+            best = {"A": A, "kl": kl, "max_tv": float(tv.max()), "mean_tv": float(tv.mean())}
+    return best
 
 
 def fit_attention(

@@ -116,7 +116,8 @@ def fwht(X: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     X : ndarray of shape (N, D')
-        ``D'`` must be a power of two.
+        ``D'`` must be a power of two.  float32 input gives float32 output;
+        anything else is computed in float64.
 
     Returns
     -------
@@ -126,17 +127,17 @@ def fwht(X: np.ndarray) -> np.ndarray:
 
     Notes
     -----
-    The Sylvester Hadamard matrix factors as a Kronecker product
-    :math:`H_{D'} = H_a \otimes H_b` with :math:`ab = D'`, so reshaping each row
-    to an :math:`a \times b` matrix :math:`M` gives :math:`H_{D'} x =
-    \operatorname{vec}(H_a M H_b)` (both factors are symmetric).  With
-    :math:`a \approx b \approx \sqrt{D'}` this costs :math:`2 N D' \sqrt{D'}`
-    multiply-adds in two BLAS calls, instead of the :math:`N D' \log_2 D'`
-    additions of the butterfly recursion in :math:`\log_2 D'` NumPy passes:
-    more arithmetic, but about five times less time at the sizes of this book
-    (``benchmarks/bench_reducers.py`` measures both against the dense product).
-    The butterfly's :math:`O(D' \log D')` is what the SRHT's complexity claims
-    of Ailon and Chazelle (2006) refer to.
+    The Sylvester Hadamard matrix is a Kronecker product of small ones,
+    :math:`H_{D'} = H_{s_1} \otimes \cdots \otimes H_{s_L}` with
+    :math:`s_1 \cdots s_L = D'`.  Reshaping a row to an
+    :math:`s_1 \times \cdots \times s_L` array, the transform multiplies each
+    axis by its factor.  With factors of at most 64 (:math:`L = \lceil \log_2 D' / 6
+    \rceil`) this costs :math:`2 D' \sum_i s_i \le 128\, D' \lceil \log_2 D'/6\rceil`
+    operations per row, :math:`O(D' \log D')` like the butterfly's
+    :math:`D' \log_2 D'` additions, but in :math:`L` matrix products at BLAS speed
+    instead of :math:`\log_2 D'` NumPy passes.  Rows are processed in blocks of
+    about a megabyte, so the work stays in cache and the only full-size array
+    allocated is the output.
 
     Examples
     --------
@@ -145,25 +146,108 @@ def fwht(X: np.ndarray) -> np.ndarray:
     >>> np.allclose(fwht(x), x @ scipy.linalg.hadamard(4).T / 2)
     True
     """
-    X = check_array(X, "X", ndim=2)
+    dtype = np.float32 if getattr(X, "dtype", None) == np.float32 else np.float64
+    X = check_array(X, "X", ndim=2, dtype=dtype)
     n, d = X.shape
     if d & (d - 1):
         raise ValueError(f"X must have a power-of-two number of columns, got {d}")
+    out = np.empty((n, d), dtype=dtype)
+    step = _block_rows(d)
+    sizes = _factor_sizes(d, 6)
+    scale = dtype(1.0 / np.sqrt(d))
+    for start in range(0, n, step):
+        T = X[start : start + step]
+        b = T.shape[0]
+        left = 1
+        for s in sizes:
+            right = d // (left * s)
+            H = _hadamard(s, dtype)
+            if right == 1:
+                T = T.reshape(-1, s) @ H
+            else:
+                T = np.matmul(H, T.reshape(b * left, s, right))
+            left *= s
+        np.multiply(T.reshape(b, d), scale, out=out[start : start + step])
+    return out
+
+
+def _factor_sizes(d: int, max_bits: int) -> list[int]:
+    """Powers of two with product ``d``, each at most ``2**max_bits``, as equal as possible."""
     k = d.bit_length() - 1
-    a = 1 << (k // 2)
-    b = d // a
-    Ha = _hadamard(a)
-    Hb = _hadamard(b)
-    M = np.matmul(Ha, X.reshape(n, a, b) @ Hb)
-    return M.reshape(n, d) / np.sqrt(d)
+    levels = max(1, -(-k // max_bits))
+    bits = [k // levels + (i < k % levels) for i in range(levels)]
+    return [1 << b for b in bits]
 
 
-@functools.lru_cache(maxsize=16)
-def _hadamard(n: int) -> np.ndarray:
-    """The Sylvester Hadamard matrix of order ``n`` as float64 (cached, read-only)."""
-    H = scipy.linalg.hadamard(n).astype(np.float64)
+def _block_rows(d: int) -> int:
+    """Rows per block so that a block of ``d`` float64 columns is about 1 MB (stays in cache)."""
+    return max(1, (1 << 17) // d)
+
+
+@functools.lru_cache(maxsize=32)
+def _hadamard(n: int, dtype=np.float64) -> np.ndarray:
+    """The Sylvester Hadamard matrix of order ``n`` (cached, read-only)."""
+    H = scipy.linalg.hadamard(n).astype(dtype)
     H.setflags(write=False)
     return H
+
+
+def _srht_apply(X, signs: np.ndarray, cols: np.ndarray, dtype) -> np.ndarray:
+    r"""``(H_{D'} D_sigma x)[cols]`` for every row ``x`` of ``X`` (orthonormal ``H``), without computing the other outputs.
+
+    With :math:`H_{D'} = H_a \otimes H_b`, a row reshaped to an :math:`a \times b`
+    matrix :math:`M` has transform :math:`H_a M H_b`, and output
+    :math:`(j_1, j_2)` is :math:`H_a[j_1, :]\,(M H_b)[:, j_2]`.  So one product
+    with :math:`H_b` (:math:`2D'b` operations per row) followed, for each
+    column :math:`c` of :math:`MH_b`, by one product with the rows of
+    :math:`H_a` that the sample needs there (:math:`2an` in all) gives the
+    :math:`n` sampled outputs in :math:`2D'(b + n/b)` operations, least for
+    :math:`b \approx \sqrt n`; the full transform would cost more, and a dense
+    Gaussian map :math:`2D'n`.  Rows go in blocks of about a megabyte, so the
+    only full-size array is the input: one block buffer, then the output.
+    """
+    N, d = X.shape
+    dp = 1 << (d - 1).bit_length()
+    n = cols.size
+    k = dp.bit_length() - 1
+    kb = min(k, max(0, round(np.log2(max(n, 1)) / 2)))
+    b, a = 1 << kb, dp >> kb
+    Hb = _hadamard(b, dtype)
+    j1, j2 = np.divmod(np.asarray(cols), b)
+    # group the sampled outputs by their column j2 = c of M H_b; group c needs the rows j1 of H_a,
+    # stacked (zero-padded to the largest group) into one b x a x g matrix for a single batched product
+    counts = np.bincount(j2, minlength=b)
+    g = int(counts.max())
+    slot = np.empty(n, dtype=np.int64)
+    order = np.argsort(j2, kind="stable")
+    slot[order] = np.arange(n) - np.repeat(np.cumsum(counts) - counts, counts)
+    rows_of_h = np.zeros((b, g), dtype=np.int64)
+    rows_of_h[j2, slot] = j1
+    parity = np.bitwise_count(np.arange(a)[None, :, None] & rows_of_h[:, None, :]) & 1  # H_a[i, j] = (-1)^popcount(i & j)
+    scale = 1.0 / np.sqrt(dp)
+    G = np.where(parity == 1, -scale, scale).astype(dtype)  # (b, a, g); padding columns are never picked
+    pick = j2 * g + slot  # output t is entry (j2_t, slot_t) of the (b, g) result of its row
+    out = np.empty((N, n), dtype=dtype)
+    step = _block_rows(dp)
+    sgn = signs.astype(dtype)
+    # block-sized work arrays, allocated once (a fresh megabyte per block would cost page faults)
+    rows_max = min(step, N)
+    buf = np.zeros((rows_max, dp), dtype=dtype)
+    W_buf = np.empty((rows_max, b, a), dtype=dtype)
+    R_buf = np.empty((b, rows_max, g), dtype=dtype)
+    T_buf = np.empty((rows_max, b, g), dtype=dtype)
+    for start in range(0, N, step):
+        block = X[start : start + step]
+        rows = block.shape[0]
+        block = block.toarray() if sp.issparse(block) else block
+        np.multiply(block, sgn, out=buf[:rows, :d])
+        # (M H_b)^T per row: H_b (b x b) times M^T (b x a), as rows x b x a
+        W = np.matmul(Hb, buf[:rows].reshape(rows, a, b).transpose(0, 2, 1), out=W_buf[:rows])
+        R = np.matmul(W.transpose(1, 0, 2), G, out=R_buf[:, :rows])  # (b, rows, g): column c times its rows of H_a
+        T = T_buf[:rows]
+        T[...] = R.transpose(1, 0, 2)
+        np.take(T.reshape(rows, b * g), pick, axis=1, out=out[start : start + rows])
+    return out
 
 
 def _projected_columns(X, n_max: int, kind: str, gen: np.random.Generator):
@@ -183,15 +267,13 @@ def _projected_columns(X, n_max: int, kind: str, gen: np.random.Generator):
                 f"n_components must be <= {dp} (the padded dimension) for kind='srht', got {n_max}"
             )
         signs = gen.choice(np.array([-1.0, 1.0]), size=d)
-        padded = np.zeros((X.shape[0], dp))
-        padded[:, :d] = X * signs
         cols = gen.choice(dp, size=n_max, replace=False)
-        Z = fwht(padded)[:, cols]
-        return Z, lambda n: np.sqrt(dp / n)
-    R = _draw_rows(n_max, d, kind, gen)
+        Z = _srht_apply(X, signs, cols, X.dtype.type)
+        return Z, lambda n: float(np.sqrt(dp / n))
+    R = _draw_rows(n_max, d, kind, gen).astype(X.dtype)  # the same draws for float32 and float64 input
     Z = X @ R.T
     Z = Z.toarray() if sp.issparse(Z) else np.asarray(Z)
-    return Z, lambda n: 1.0 / np.sqrt(n)
+    return Z, lambda n: 1.0 / float(np.sqrt(n))
 
 
 def random_projection(X, n_components: int, kind: str = "gaussian", rng=None) -> np.ndarray:
@@ -234,7 +316,7 @@ def random_projection(X, n_components: int, kind: str = "gaussian", rng=None) ->
     (8, 4)
     """
     check_choice(kind, "kind", KINDS)
-    X = check_array(X, "X", ndim=2, accept_sparse=kind != "srht")
+    X = check_array(X, "X", ndim=2, accept_sparse=kind != "srht", dtype=_float_dtype(X))
     n = check_int(n_components, "n_components", 1)
     check_size(n * (X.shape[0] + X.shape[1]), "n_components")
     if n > X.shape[1]:
@@ -245,7 +327,13 @@ def random_projection(X, n_components: int, kind: str = "gaussian", rng=None) ->
         )
     gen = check_rng(rng)
     Z, scale = _projected_columns(X, n, kind, gen)
-    return Z * scale(n)
+    Z *= scale(n)
+    return Z
+
+
+def _float_dtype(X):
+    """float32 for float32 input (kept end to end), float64 for anything else."""
+    return np.float32 if getattr(X, "dtype", None) == np.float32 else np.float64
 
 
 def _condensed_sqdist(Y: np.ndarray) -> np.ndarray:

@@ -42,7 +42,7 @@ from ._timing import best_time
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 from ._validation import check_ints, check_values
 from .projections import KINDS as RANDOM_KINDS
-from .projections import fwht, projection_matrix
+from .projections import _float_dtype, _srht_apply, projection_matrix
 
 __all__ = [
     "KINDS",
@@ -60,6 +60,12 @@ __all__ = [
     "pair_ratio_sweep",
     "random_pair_differences",
     "dimension_to_reach",
+    "knn_kept_curves",
+    "paired_difference",
+    "winner_ranges",
+    "describe_winner",
+    "geometric_grid",
+    "linear_autoencoder",
 ]
 
 #: Every reducer :func:`fit_reducer` can fit: the four random kinds of
@@ -165,10 +171,10 @@ def pca(X, n_components: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> np.round(comps, 3)
     array([[1.   , 0.025]])
     """
-    X = check_array(X, "X", ndim=2, accept_sparse=True, min_rows=2)
+    X = check_array(X, "X", ndim=2, accept_sparse=True, min_rows=2, dtype=_float_dtype(X))
     N, D = X.shape
     n = check_int(n_components, "n_components", 1, min(N, D))
-    mu = np.asarray(X.mean(axis=0)).ravel()
+    mu = np.asarray(X.mean(axis=0)).ravel().astype(X.dtype, copy=False)
     if not sp.issparse(X) and N >= D:
         _, s, Vt = scipy.linalg.svd(X - mu, full_matrices=False)
         s, V = s[:n], Vt[:n]
@@ -181,7 +187,8 @@ def pca(X, n_components: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lam, U = lam[::-1], U[:, ::-1]
         s = np.sqrt(np.maximum(lam, 0.0))
         # the Gram route squares the singular values: below ~1e-7 s_0 they are rounding noise
-        tiny = s <= 1e-7 * max(s[0], 1e-300)
+        # (1e-7 ~ 7 sqrt(eps) in float64; the same multiple of sqrt(eps) in float32 is 2.3e-3)
+        tiny = s <= (1e-7 if X.dtype == np.float64 else 2.3e-3) * max(s[0], 1e-300)
         if np.any(tiny):
             raise ValueError(
                 f"n_components must be <= the rank of the centred X ({int(np.sum(~tiny))}), got {n}"
@@ -292,20 +299,19 @@ class Reducer:
         ``"srht"`` densifies sparse input: the Hadamard transform mixes every
         coordinate, so the sparsity would be lost anyway.
         """
-        X = check_array(X, "X", ndim=2, accept_sparse=True)
+        dtype = _float_dtype(X)
+        X = check_array(X, "X", ndim=2, accept_sparse=True, dtype=dtype)
         if X.shape[1] != self.n_features:
             raise ValueError(f"X must have {self.n_features} columns (n_features of the fit), got {X.shape[1]}")
         a = self.arrays
         if self.kind == "pca":
-            C = a["components"]
-            return np.asarray(X @ C.T) - a["mean"] @ C.T
+            C = a["components"].astype(dtype, copy=False)
+            return np.asarray(X @ C.T) - a["mean"].astype(dtype, copy=False) @ C.T
         if self.kind == "srht":
-            Xd = X.toarray() if sp.issparse(X) else X
-            dp = _padded(self.n_features)
-            padded = np.zeros((Xd.shape[0], dp))
-            padded[:, : self.n_features] = Xd * a["signs"]
-            return fwht(padded)[:, a["cols"]] * np.sqrt(dp / self.n_components)
-        R = a["R"]
+            Y = _srht_apply(X, a["signs"], a["cols"], dtype)
+            Y *= float(np.sqrt(_padded(self.n_features) / self.n_components))
+            return Y
+        R = a["R"].astype(dtype, copy=False)
         Y = (R @ X.T).T if sp.issparse(R) else X @ R.T
         return Y.toarray() if sp.issparse(Y) else np.asarray(Y)
 
@@ -347,7 +353,7 @@ def fit_reducer(X, n_components: int, kind: str = "gaussian", rng=None) -> Reduc
     ((20, 4), 48)
     """
     check_choice(kind, "kind", KINDS)
-    X = check_array(X, "X", ndim=2, accept_sparse=True)
+    X = check_array(X, "X", ndim=2, accept_sparse=True, dtype=_float_dtype(X))
     D = X.shape[1]
     if kind == "pca":
         n = check_int(n_components, "n_components", 1, min(X.shape))
@@ -880,3 +886,321 @@ def pair_ratio_sweep(X, n_values, kinds=("gaussian", "pca"), n_pairs: int = 2000
             nn_y = np.argpartition(d2y, k - 1, axis=1)[:, :k]
             knn[kind][i] = np.mean(d2x[diag[:, None], nn_y] <= radius[:, None])
     return {"n": n_values, "before": before, "ratio": ratio, "knn": knn}
+
+
+# --------------------------------------------------------------------------- verdicts with uncertainty
+
+
+def geometric_grid(low: int, high: int, per_octave: int = 3) -> np.ndarray:
+    """Integers from ``low`` to ``high`` spaced evenly in :math:`\\log_2`, ``per_octave`` per doubling.
+
+    Examples
+    --------
+    >>> geometric_grid(4, 32, 2).tolist()
+    [4, 6, 8, 11, 16, 23, 32]
+    """
+    low = check_int(low, "low", 1)
+    high = check_int(high, "high", low)
+    per_octave = check_int(per_octave, "per_octave", 1)
+    steps = int(np.ceil(np.log2(high / low) * per_octave))
+    g = np.round(low * 2.0 ** (np.arange(steps + 1) / per_octave)).astype(np.int64)
+    return np.unique(np.clip(g, low, high))
+
+
+def knn_kept_curves(X, n_values, kind: str = "gaussian", n_seeds: int = 5, k: int = 10,
+                    fit_on=None, rng=None) -> np.ndarray:
+    """Share of each point's ``k`` nearest neighbours kept, for several draws of a map and many ``n``.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D) or scipy.sparse matrix
+        The points to reduce, no two equal.
+    n_values : array_like of int
+        Target dimensions, each valid for ``kind`` (see :func:`fit_reducer`).
+    kind : str
+        One of :data:`KINDS`.
+    n_seeds : int
+        Independent draws of a random map, ``>= 1``.  PCA is deterministic and
+        gets one row whatever ``n_seeds`` is.
+    k : int
+        Neighbours, ``1 <= k <= N - 1``.
+    fit_on : array_like of shape (M, D), optional
+        Fit PCA on these points instead of ``X`` (out-of-sample use).
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    ndarray of shape (n_seeds, len(n_values), N)
+        Entry ``[s, i, a]``: the share of point ``a``'s ``k`` nearest neighbours
+        (ties with the ``k``-th counted, as in :func:`knn_preservation`) kept by
+        draw ``s`` of the map to ``n_values[i]`` dimensions; ``n_values`` sorted
+        and deduplicated.
+
+    Notes
+    -----
+    Each draw is fitted and applied once, at the largest ``n``; the map to
+    ``n`` dimensions keeps its first ``n`` coordinates (:meth:`Reducer.truncate`
+    also rescales them, which moves no neighbour).  The mean over points of
+    one row is the ``knn`` field of :func:`sweep` for the same draw.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).standard_normal((40, 6))
+    >>> c = knn_kept_curves(X, [2, 6], "pca", k=5)
+    >>> c.shape, float(c[0, 1].mean())     # PCA with n = D keeps every neighbour
+    ((1, 2, 40), 1.0)
+    """
+    X = check_array(X, "X", ndim=2, accept_sparse=True, min_rows=3)
+    N = X.shape[0]
+    n_values = np.unique(_check_n_values(n_values))
+    check_choice(kind, "kind", KINDS)
+    n_seeds = 1 if kind == "pca" else check_int(n_seeds, "n_seeds", 1)
+    k = check_int(k, "k", 1, N - 1)
+    gen = check_rng(rng)
+    fit_X = X if fit_on is None else check_array(fit_on, "fit_on", ndim=2, accept_sparse=True)
+    if fit_X.shape[1] != X.shape[1]:
+        raise ValueError(f"fit_on must have {X.shape[1]} columns like X, got {fit_X.shape[1]}")
+    Xc = _centre(X)
+    d2x = _sqdist_rows(Xc, _sq_norms(Xc), slice(0, N))
+    diag = np.arange(N)
+    d2x[diag, diag] = np.inf
+    if d2x.min() <= 1e-12 * d2x[np.isfinite(d2x)].max():
+        raise ValueError("X must not contain duplicate rows")
+    radius = np.partition(d2x, k - 1, axis=1)[:, k - 1]
+    out = np.empty((n_seeds, n_values.size, N))
+    buf = np.empty((N, N), dtype=np.float32)
+    for s in range(n_seeds):
+        Y = fit_reducer(fit_X, int(n_values[-1]), kind, rng=gen).transform(X)
+        Y = Y - Y.mean(axis=0)
+        Y /= np.sqrt(np.mean(np.einsum("ij,ij->i", Y, Y))) or 1.0
+        for i, n in enumerate(n_values):
+            Yn = Y[:, : int(n)]
+            # ranks within a row of |y_a - y_b|^2 are those of |y_b|^2 - 2 <y_a, y_b>: one product,
+            # in single precision (relative rounding 1e-7 reorders only near-exact ties)
+            left = np.hstack([-2.0 * Yn, np.ones((N, 1))]).astype(np.float32)
+            right = np.hstack([Yn, np.einsum("ij,ij->i", Yn, Yn)[:, None]]).astype(np.float32)
+            np.matmul(left, right.T, out=buf)
+            buf[diag, diag] = np.inf
+            nn_y = np.argpartition(buf, k - 1, axis=1)[:, :k]
+            out[s, i] = np.mean(d2x[diag[:, None], nn_y] <= radius[:, None], axis=1)
+    return out
+
+
+def paired_difference(a, b) -> tuple[np.ndarray, np.ndarray]:
+    """Mean difference of two :func:`knn_kept_curves` results and its standard error.
+
+    Parameters
+    ----------
+    a, b : ndarray of shape (S_a, m, N) and (S_b, m, N)
+        Per-point scores of two methods on the same ``N`` points and ``m``
+        dimensions, over ``S_a`` and ``S_b`` random draws (1 for PCA).
+
+    Returns
+    -------
+    mean, se : ndarray of shape (m,)
+        :math:`\\bar d = \\frac1N\\sum_a (\\bar a_a - \\bar b_a)`, the mean over points
+        of the seed-averaged per-point difference, and its standard error
+
+        .. math:: \\mathrm{se}^2 = \\frac{s_d^2}{N} + \\frac{s^2_{A}}{S_a} + \\frac{s^2_{B}}{S_b},
+
+        where :math:`s_d^2` is the variance over points of the per-point
+        difference (the points are a sample of the data the method will meet)
+        and :math:`s^2_A` the variance over draws of method ``a``'s mean score
+        (a term only when ``S_a > 1``; likewise for ``b``).
+
+    Notes
+    -----
+    The two terms cover the two sources of chance: which points the data set
+    happens to hold, and which map was drawn.  Points' scores are not
+    independent (neighbourhoods overlap), so the first term is an approximation;
+    a difference beyond two standard errors is read as a win.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.ones((1, 2, 4)); b = np.zeros((3, 2, 4))
+    >>> paired_difference(a, b)
+    (array([1., 1.]), array([0., 0.]))
+    """
+    a = check_array(a, "a", ndim=3)
+    b = check_array(b, "b", ndim=3)
+    if a.shape[1:] != b.shape[1:]:
+        raise ValueError(f"a and b must agree in their last two dimensions, got {a.shape} and {b.shape}")
+    N = a.shape[2]
+    if N < 2:
+        raise ValueError("a and b must hold at least 2 points (last axis)")
+    d = a.mean(axis=0) - b.mean(axis=0)
+    var = d.var(axis=1, ddof=1) / N
+    for x in (a, b):
+        if x.shape[0] > 1:
+            var = var + x.mean(axis=2).var(axis=0, ddof=1) / x.shape[0]
+    return d.mean(axis=1), np.sqrt(var)
+
+
+def winner_ranges(n_values, mean, se, z: float = 2.0) -> list[tuple[int, int, int]]:
+    """Runs of consecutive grid points where one method wins beyond ``z`` standard errors.
+
+    Parameters
+    ----------
+    n_values : array_like of int, sorted
+    mean, se : array_like of shape (len(n_values),)
+        A difference "a minus b" and its standard error (:func:`paired_difference`).
+    z : float
+        Number of standard errors a difference must exceed, ``> 0``.
+
+    Returns
+    -------
+    list of (n_first, n_last, sign)
+        ``sign`` is +1 where ``mean > z se`` (a wins), -1 where ``mean < -z se``
+        (b wins) and 0 where neither, merged over consecutive grid points.
+
+    Examples
+    --------
+    >>> winner_ranges([1, 2, 4, 8], [0.5, 0.1, -0.3, -0.4], [0.1, 0.1, 0.1, 0.1])
+    [(1, 1, 1), (2, 2, 0), (4, 8, -1)]
+    """
+    n = check_array(n_values, "n_values", ndim=1)
+    mean = check_array(mean, "mean", ndim=1)
+    se = check_array(se, "se", ndim=1)
+    if not (n.size == mean.size == se.size) or n.size == 0:
+        raise ValueError("n_values, mean and se must be non-empty and of the same length")
+    z = check_real(z, "z", 0.0, low_open=True)
+    sign = np.where(mean > z * se, 1, np.where(mean < -z * se, -1, 0))
+    runs: list[tuple[int, int, int]] = []
+    for v, s in zip(n.astype(int), sign):
+        if runs and runs[-1][2] == s:
+            runs[-1] = (runs[-1][0], int(v), int(s))
+        else:
+            runs.append((int(v), int(v), int(s)))
+    return runs
+
+
+def describe_winner(n_values, mean, se, names=("PCA", "the Gaussian map"), z: float = 2.0) -> str:
+    """One sentence, glued into a page, saying where each method wins beyond ``z`` standard errors.
+
+    Parameters
+    ----------
+    n_values, mean, se, z
+        As for :func:`winner_ranges` (the difference is "first name minus second").
+    names : tuple of two str
+
+    Returns
+    -------
+    str
+        For example "PCA keeps more neighbours for n = 4 to 96 and 512 to 1024,
+        the Gaussian map for n = 128 to 362; elsewhere the difference is within
+        two standard errors."
+
+    Examples
+    --------
+    >>> describe_winner([1, 2, 4, 8], [0.5, 0.1, -0.3, -0.4], [0.1, 0.1, 0.1, 0.1])
+    'PCA keeps more neighbours for n = 1, the Gaussian map for n = 4 to 8; elsewhere the difference is within 2 standard errors.'
+    """
+    if len(names) != 2 or not all(isinstance(x, str) for x in names):
+        raise TypeError("names must be a pair of strings")
+    runs = winner_ranges(n_values, mean, se, z)
+
+    def span(sign):
+        parts = [f"{a}" if a == b else f"{a} to {b}" for a, b, s in runs if s == sign]
+        if not parts:
+            return None
+        return "n = " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
+
+    win_a, win_b = span(1), span(-1)
+    zs = f"{z:g}"
+    if win_a is None and win_b is None:
+        return f"Neither keeps more neighbours beyond {zs} standard errors at any n."
+    bits = []
+    if win_a is not None:
+        bits.append(f"{names[0]} keeps more neighbours for {win_a}")
+    if win_b is not None:
+        bits.append((f"{names[1]} for {win_b}" if bits else f"{names[1]} keeps more neighbours for {win_b}"))
+    tail = ("; elsewhere the difference is within " + zs + " standard errors.") if any(
+        s == 0 for _, _, s in runs) else "."
+    if win_a is None:
+        tail = f"; {names[0]} never does beyond {zs} standard errors" + (
+            ", and elsewhere the difference is within them." if any(s == 0 for _, _, s in runs) else ".")
+    elif win_b is None:
+        tail = f"; {names[1]} never does beyond {zs} standard errors" + (
+            ", and elsewhere the difference is within them." if any(s == 0 for _, _, s in runs) else ".")
+    return ", ".join(bits) + tail
+
+
+# --------------------------------------------------------------------------- PCA as a linear autoencoder
+
+
+def linear_autoencoder(X, n_components: int, n_iter: int = 3000, rng=None) -> dict:
+    """Train a linear autoencoder ``x -> (x - mu) E -> (x - mu) E D + mu`` by gradient descent.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D)
+        Dense data, ``N >= 2``.
+    n_components : int
+        Width ``k`` of the hidden layer, ``1 <= k <= min(N, D)``.
+    n_iter : int
+        Full-batch gradient steps, ``>= 1``.
+    rng : None, int or numpy.random.Generator
+        Draws the small random start of ``E`` and ``D``.
+
+    Returns
+    -------
+    dict
+        ``encoder`` (D, k), ``decoder`` (k, D), ``loss`` (the mean squared
+        reconstruction error :math:`\\frac1N\\|X_c - X_c E D\\|_F^2` after each
+        step, shape ``(n_iter,)``) and ``pca_loss`` (the same error for PCA with
+        ``k`` components, the global minimum).
+
+    Notes
+    -----
+    The loss :math:`f(E, D) = \\frac1N\\|X_c - X_c E D\\|_F^2` has no spurious
+    local minima: every local minimum is global, and at a global minimum the
+    row space of ``D`` is the span of the top ``k`` right singular vectors of
+    the centred data (Baldi & Hornik 1989), so the network learns the PCA
+    subspace (not, in general, the principal axes themselves: any invertible
+    ``k x k`` mixing of ``E`` and ``D`` gives the same map).  The data are
+    scaled internally so that their top singular value is 1, and the step
+    size is 0.2 in those units, below the inverse curvature near the
+    minimum; convergence slows when the ``k``-th and ``k+1``-th singular
+    values are close.
+
+    References
+    ----------
+    Baldi, P. and Hornik, K. (1989). Neural networks and principal component analysis: learning from
+    examples without local minima. Neural Networks 2(1), 53-58.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).standard_normal((200, 6)) * [5, 4, 3, 1, 0.5, 0.2]
+    >>> ae = linear_autoencoder(X, 2, n_iter=2000, rng=0)
+    >>> bool(ae["loss"][-1] <= ae["pca_loss"] * 1.001)
+    True
+    """
+    X = check_array(X, "X", ndim=2, min_rows=2)
+    N, D = X.shape
+    k = check_int(n_components, "n_components", 1, min(N, D))
+    n_iter = check_int(n_iter, "n_iter", 1)
+    gen = check_rng(rng)
+    Xc = X - X.mean(axis=0)
+    s = scipy.linalg.svdvals(Xc)
+    scale = s[0] if s[0] > 0 else 1.0
+    Z = Xc / scale  # top singular value 1
+    C = Z.T @ Z  # D x D: the loss and gradient need only C
+    E = 0.01 * gen.standard_normal((D, k))
+    Dm = 0.01 * gen.standard_normal((k, D))
+    lr = 0.2
+    loss = np.empty(n_iter)
+    total = np.trace(C)
+    for t in range(n_iter):
+        CE = C @ E
+        # f = tr(C) - 2 tr(E D C) + tr(D^T E^T C E D), here in scaled units
+        loss[t] = total - 2 * np.sum(CE * Dm.T) + np.sum((E.T @ CE) * (Dm @ Dm.T))
+        gE = -2 * C @ Dm.T + 2 * CE @ (Dm @ Dm.T)
+        gD = -2 * CE.T + 2 * (E.T @ CE) @ Dm
+        E -= lr * gE
+        Dm -= lr * gD
+    factor = scale**2 / N
+    return {"encoder": E, "decoder": Dm, "loss": loss * factor,
+            "pca_loss": float(np.sum(s[k:] ** 2) / N)}

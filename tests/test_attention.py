@@ -173,3 +173,55 @@ def test_bad_input():
         A.sparse_target(4, k=5)
     with pytest.raises(ValueError, match="candidates must be increasing"):
         A.min_head_size(P, 0.1, candidates=[3, 2])
+
+
+# --------------------------------------------------------------------------- exact head size, restarts (Science I)
+
+
+def test_exact_head_size_is_achieved_and_optimal():
+    """rank of log(P_ij / P_i1): a head of that size reproduces P exactly, and no row shift has lower rank."""
+    rng = np.random.default_rng(0)
+    for P, expected in ((A.low_rank_target(30, rank=4, rng=1), 4), (A.dirichlet_target(10, rng=2), 9)):
+        d = A.exact_head_size(P)
+        assert d == expected
+        H = np.log(P)
+        S = H - H[:, :1]
+        U, s, Vt = np.linalg.svd(S)
+        Q, K = U[:, : int(d)] * s[: int(d)], Vt[: int(d)].T
+        np.testing.assert_allclose(A.attention_matrix(Q, K), P, atol=1e-10)
+        for _ in range(5):  # random row shifts never do better
+            c = rng.standard_normal((P.shape[0], 1)) * 3
+            assert np.linalg.matrix_rank(H + c) >= d
+    # logits whose row space contains the all-ones vector: the shift saves one dimension
+    X = np.random.default_rng(3).standard_normal((12, 3))
+    Y = np.random.default_rng(4).standard_normal((12, 3))
+    Y[:, 0] = 1.0  # X Y^T = X_{:,0} 1^T + (rank 2): rank 3, but a row shift removes the first term
+    P = softmax(X @ Y.T, axis=1)
+    assert np.linalg.matrix_rank(np.log(P)) == 3  # log P = (X_{:,0} - log z) 1^T + (rank 2)
+    assert A.exact_head_size(P) == 2
+    assert A.exact_head_size(A.sparse_target(8, k=2, rng=0)) == np.inf
+
+
+def test_restart_interval_brackets_a_low_rank_target():
+    P = A.low_rank_target(24, rank=3, scale=3.0, rng=1)
+    d_fail, d_reach = A.restart_interval(P, 0.01, 4, [1, 2, 3, 4], n_restarts=2, rng=0)
+    assert d_reach <= 3 < 4 and d_fail < d_reach
+    assert A.fit_attention(P, d_reach, n_restarts=2, stop_tv=0.01, rng=0).max_tv <= 0.01
+    with pytest.raises(ValueError, match="d_found must be one of candidates"):
+        A.restart_interval(P, 0.01, 5, [1, 2, 3, 4])
+
+
+def test_fit_multihead_single_head_exact_and_mixture_helps_a_mixture():
+    """h = 1 fits a rank-2 target exactly; two heads of size 1 fit an equal mixture of two rank-1 patterns,
+    which is exactly their form (so the gradient of the mixture is right)."""
+    P = A.low_rank_target(24, rank=2, rng=0)
+    one = A.fit_multihead(P, 1, 2, rng=0)
+    assert one["max_tv"] < 1e-3 and one["kl"] >= -1e-12
+    rng = np.random.default_rng(1)
+    mix = 0.5 * (softmax(3 * np.outer(rng.standard_normal(24), rng.standard_normal(24)), axis=1)
+                 + softmax(3 * np.outer(rng.standard_normal(24), rng.standard_normal(24)), axis=1))
+    two = A.fit_multihead(mix, 2, 1, max_iter=500, n_restarts=3, rng=0)
+    assert two["max_tv"] < 0.02  # the mixture is exactly representable by two heads of size 1
+    np.testing.assert_allclose(two["A"].sum(axis=1), 1.0)
+    with pytest.raises(ValueError, match="n_heads must be >= 1"):
+        A.fit_multihead(P, 0, 2)

@@ -40,6 +40,7 @@ def chapters() -> list[str]:
 
 # What the page looks like once its scripts ran: MathJax's first typesetting finished, every image
 # loaded or failed (lazy images are made eager first).  Each returns JSON-able data to Python.
+# Conditions, not sleeps: the 120 s cap only stops a page that never settles from hanging the run.
 WAIT_JS = """async () => {
   const timeout = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const imgs = Array.from(document.images);
@@ -47,7 +48,7 @@ WAIT_JS = """async () => {
   const loaded = Promise.all(imgs.map((i) => i.complete ? null : new Promise((resolve) => {
     i.addEventListener("load", resolve); i.addEventListener("error", resolve); })));
   const typeset = (window.MathJax && MathJax.startup && MathJax.startup.promise) || null;
-  await Promise.race([Promise.all([loaded, typeset]), timeout(15000)]);
+  await Promise.race([Promise.all([loaded, typeset]), timeout(120000)]);
   return true;
 }"""
 
@@ -87,6 +88,12 @@ def open_page(page, url: str) -> None:
     page.goto(url, wait_until="load")
     page.evaluate(WAIT_JS)
     page.wait_for_load_state("networkidle")
+
+
+DARK_BODY_JS = """() => {
+  const c = (getComputedStyle(document.body).backgroundColor.match(/[\\d.]+/g) || []).map(Number);
+  return c.length >= 3 && 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2] < 80;
+}"""
 
 
 def luminance(rgb) -> float:
@@ -138,7 +145,7 @@ def check_frame_sliders(name: str, page) -> list[str]:
         page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
         try:
             page.wait_for_function(
-                "([img, before]) => img.getAttribute('src') !== before", arg=[img.element_handle(), before], timeout=3000
+                "([img, before]) => img.getAttribute('src') !== before", arg=[img.element_handle(), before], timeout=60_000
             )
         except Exception:  # playwright's TimeoutError
             problems.append(f"moving frame slider {i} did not change its image")
@@ -154,7 +161,10 @@ def check_dark_mode(name: str, page, screenshot: bool) -> list[str]:
     from PIL import Image
 
     page.evaluate("() => { const d = document.documentElement.dataset; d.theme = 'dark'; d.mode = 'dark'; }")
-    page.wait_for_timeout(100)
+    try:  # the condition itself, not a fixed pause: the theme's stylesheet has switched the body
+        page.wait_for_function(DARK_BODY_JS, timeout=60_000)
+    except Exception:  # playwright's TimeoutError; reported below with the colour found
+        pass
     body = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     if luminance([float(v) for v in re.findall(r"[\d.]+", body)[:3]]) >= 80:
         return [f"the dark theme did not switch (body background {body})"]
@@ -253,7 +263,7 @@ def test_embedded_widget_state_renders_offline(build, tmp_path, serve_directory,
     url = serve_directory(book / "_build" / "html")
     open_page(offline_page, url + "widgets.html")
     slider = offline_page.locator(".widget-slider")
-    slider.first.wait_for(state="visible", timeout=10_000)
+    slider.first.wait_for(state="visible", timeout=60_000)
     readout = offline_page.locator(".widget-readout").first.inner_text()
     assert readout.strip() == "3", readout
     assert offline_page.locator(".widget-slider .widget-label").first.inner_text().strip() == "n"

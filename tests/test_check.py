@@ -12,6 +12,7 @@ but the solutions.
 from __future__ import annotations
 
 import ast
+import json
 import math
 import re
 from collections import Counter
@@ -274,7 +275,7 @@ def test_slightly_wrong_answer_fails(label, right_answers):
     i = next(j for j, v in enumerate(values) if v is not None)
     v = values[i]
     moved = list(values)
-    moved[i] = int(v) + 1 if ex.integer else v * (1 + 3 * ex.rtol)
+    moved[i] = int(v) + ex.atol + 1 if ex.integer else v * (1 + 3 * ex.rtol)
     result = check(label, tuple(moved) if ex.parts else moved[0])
     assert not result
     assert len(result.problems) == 1
@@ -336,7 +337,7 @@ def test_html_escapes_the_student_input():
 
 
 def test_expected_answers_are_not_typed_into_the_module(right_answers):
-    source = Path(chk.__file__).read_text()
+    source = "".join(p.read_text() for p in Path(chk.__file__).parent.glob("*.py"))
     for label in available():
         for v in _as_tuple(right_answers(label)):
             if v is None or (EXERCISES[label].integer and abs(v) < 100):
@@ -460,3 +461,123 @@ def test_solution_cells_feed_only_the_solutions(page):
             leaked = (_loaded(code) & solution_names) - _assigned(code)
             assert not leaked, f"{page}: a cell outside the solutions uses {leaked} from a solution cell"
             main_names |= _assigned(code)
+
+
+# --------------------------------------------------------------------------- answer keys, variants, the student edition
+
+
+@pytest.mark.parametrize("label", [label for label in SECOND_WAY if not EXERCISES[label].integer])
+def test_real_answers_rounded_to_three_digits_pass_and_the_tolerance_is_sharp(label, right_answers):
+    ex = EXERCISES[label]
+    values = _as_tuple(right_answers(label))
+    pack = (lambda v: tuple(v)) if ex.parts else (lambda v: v[0])
+    assert check(label, pack([float(f"{v:.3g}") for v in values]))  # whatever side of a boundary it rounds to
+    for factor in (1 - 0.9 * ex.rtol, 1 + 0.9 * ex.rtol):
+        assert check(label, pack([v * factor for v in values])), factor
+    for factor in (1 - 1.6 * ex.rtol, 1 + 1.6 * ex.rtol):
+        assert not check(label, pack([v * factor for v in values])), factor
+
+
+@pytest.mark.parametrize("label", [label for label in SECOND_WAY if EXERCISES[label].integer])
+def test_integer_feedback_does_not_allow_bisection(label, right_answers):
+    ex = EXERCISES[label]
+    values = _as_tuple(right_answers(label))
+    i = next(j for j, v in enumerate(values) if v is not None)
+    texts = set()
+    for shift in (-40, -5, 5, 40):
+        moved = list(values)
+        moved[i] = int(values[i]) + shift
+        result = check(label, tuple(moved) if ex.parts else moved[0])
+        assert not result
+        texts.add(result.problems)
+        assert not re.search(r"large|small|high|low|above|below", " ".join(result.problems))
+    assert len(texts) == 1, "below and above the answer must read the same"
+
+
+def test_an_optimisers_integer_output_is_checked_with_a_tolerance(right_answers):
+    answer = right_answers("attention-ex-3")
+    assert EXERCISES["attention-ex-3"].atol >= 1
+    assert check("attention-ex-3", tuple(v + 1 for v in answer)) and check("attention-ex-3", tuple(v - 1 for v in answer))
+
+
+def test_answer_keys_hold_hashes_only(right_answers):
+    keys = chk.export_keys()
+    assert set(keys) == set(available())
+    assert "compute" not in json.dumps(keys)
+    text = json.dumps([entry["key"] for entry in keys.values()])  # the metadata is the module's text
+    for label in available():
+        for part in keys[label]["key"]["parts"]:
+            assert part["ok"] and all(re.fullmatch(r"[0-9a-f]{%d}" % chk.engine.HASH_CHARS, h) for h in part["ok"])
+        for v in _as_tuple(right_answers(label)):
+            if v is None or (EXERCISES[label].integer and abs(v) < 100):
+                continue
+            for s in {f"{v:.3g}", f"{v:.4g}", repr(v)}:
+                assert not re.search(rf"(?<![\w.]){re.escape(s)}(?![\w])", text), f"{label}: {s} in the answer keys"
+
+
+def test_variants_differ_between_students_and_each_grades_its_own():
+    label = "rsvd-ex-3"
+    a, b = "s1001", "s2002"
+    assert chk.variant(label, a) != chk.variant(label, b)
+    assert chk.variant(label, " S1001 ") == chk.variant(label, a)
+    assert chk.variant(label) == dict(EXERCISES[label].params)
+    ans_a, ans_b = chk.expected(label, a), chk.expected(label, b)
+    assert ans_a != ans_b
+    assert check(label, ans_a, student_id=a) and check(label, ans_b, student_id=b)
+    assert not check(label, ans_a, student_id=b) and not check(label, ans_b, student_id=a)
+    # the parameters are the ones the variant says: the exercise's function with them gives the same answer
+    s = 1.0 / np.arange(1, 121)
+    p = chk.variant(label, a)
+    M = rsvd.matrix_with_spectrum(300, 120, s, rng=p["seed_m"])
+    Q = rsvd.range_finder(M.T, p["k"], power_iters=2, rng=p["seed_q"])
+    assert ans_a[0] == pytest.approx(np.linalg.norm(M - M @ Q @ Q.T, 2) * (p["k"] + 1), rel=1e-9)
+    with pytest.raises(ValueError, match="student_id"):
+        chk.variant(label, "  ")
+    with pytest.raises(TypeError, match="student_id"):
+        chk.variant(label, ...)
+
+
+def test_every_variant_parameter_is_a_parameter_of_the_exercise():
+    for label, ex in EXERCISES.items():
+        assert set(ex.variants) <= set(ex.params), label
+        if ex.variants:
+            assert ex.task, f"{label}: a variant needs the task text that names its parameters"
+            for name in ex.params:
+                assert f"{name}" in ex.task or name in ("N", "eps"), (label, name)
+
+
+def test_student_edition_checks_with_the_keys_alone(tmp_path, right_answers):
+    """A copy of jl_lab without jl_lab/check/exercises.py and with answer_keys.json, in a fresh interpreter."""
+    import shutil
+    import subprocess
+    import sys
+
+    pkg = tmp_path / "jl_lab"
+    shutil.copytree(Path(chk.__file__).parents[1], pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    (pkg / "check" / "exercises.py").unlink()
+    (pkg / "check" / "answer_keys.json").write_text(json.dumps(chk.export_keys()))
+    answers = {label: right_answers(label) for label in available()}
+    wrong = {label: _wrong(label, answers[label]) for label in available()}
+    code = f"""
+import json, sys
+from jl_lab import check
+assert check.edition == "student", check.edition
+answers, wrong = {json.dumps(answers)!r}, {json.dumps(wrong)!r}
+answers, wrong = json.loads(answers), json.loads(wrong)
+for label in check.available():
+    a, w = answers[label], wrong[label]
+    a, w = (tuple(a), tuple(w)) if isinstance(a, list) else (a, w)
+    assert check.check(label, a), (label, repr(check.check(label, a)))
+    assert not check.check(label, w), label
+for call in (lambda: check.expected("lsh-ex-2"), lambda: check.check("lsh-ex-2", (1, 2, 3), student_id="s1")):
+    try:
+        call()
+    except LookupError:
+        pass
+    else:
+        raise AssertionError("the student edition computed an answer")
+print("ok")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)})
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-3000:]

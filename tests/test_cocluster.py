@@ -340,3 +340,54 @@ def test_bad_input_is_rejected_with_the_parameter_named():
         cc.word_vectors(counts, 3)
     with pytest.raises(ValueError, match="words"):
         cc.nearest_neighbours(np.eye(3), ["a", "b", "c"], ["z"], n_neighbours=1)
+
+
+# --------------------------------------------------------------------------- Ding's ONMTF, held-out likelihood (Science I)
+
+
+def test_orthogonal_tri_factorize_recovers_blocks_and_orthogonality():
+    """Block-diagonal data: the objective falls to ~0, F and G become orthonormal with disjoint supports."""
+    rng = np.random.default_rng(0)
+    X = np.kron(np.diag([3.0, 2.0, 1.0]), np.ones((10, 8))) + 0.01 * rng.random((30, 24))
+    out = cc.orthogonal_tri_factorize(X, 3, 3, n_iter=500, rng=1)
+    obj = out["objective"]
+    assert obj[-1] < 1e-3 * obj[0] and obj[-1] == pytest.approx(obj[-2], rel=1e-3)  # converged
+    F, G, S = out["F"], out["G"], out["S"]
+    assert min(F.min(), G.min(), S.min()) >= 0
+    np.testing.assert_allclose(F.T @ F, np.eye(3), atol=1e-3)
+    np.testing.assert_allclose(G.T @ G, np.eye(3), atol=1e-3)
+    truth_r, truth_c = np.repeat(np.arange(3), 10), np.repeat(np.arange(3), 8)
+    assert ari(out["row_labels"], truth_r) == 1.0 and ari(out["col_labels"], truth_c) == 1.0
+    # sparse input gives the same factors
+    sparse = cc.orthogonal_tri_factorize(sp.csr_matrix(X), 3, 3, n_iter=500, rng=1)
+    np.testing.assert_allclose(sparse["objective"], obj, rtol=1e-8)
+
+
+def test_heldout_log_likelihood_closed_form_and_bounds():
+    P = np.array([[0.5, 0.5, 0.0], [0.0, 0.0, 1.0]])
+    C = np.array([[2, 0, 1], [0, 0, 3]])
+    u = np.array([1.0, 1.0, 2.0])
+    w = 0.1
+    expected = (2 * np.log(0.9 * 0.5 + 0.1 * 0.25) + np.log(0.1 * 0.5) + 3 * np.log(0.9 + 0.1 * 0.5)) / 6
+    assert np.isclose(cc.heldout_log_likelihood(P, C, u, w), expected)
+    assert cc.heldout_log_likelihood(np.zeros((2, 3)), C, u, w) == pytest.approx(
+        cc.heldout_log_likelihood(np.tile(u, (2, 1)), C, u, w))  # zero rows fall back to the background
+    with pytest.raises(ValueError, match="background must be positive"):
+        cc.heldout_log_likelihood(P, C, np.array([1.0, 0.0, 1.0]))
+
+
+def test_heldout_comparison_on_planted_text():
+    """Planted classes: held-out scores are finite, below the training scores for the fitted models, and EM
+    beats the word frequencies on text it has not seen."""
+    model = cc.planted_bigram_model(60, 3, 3, rng=0)
+    toks = cc.sample_tokens(model, 20000, rng=1).tolist()
+    out = cc.heldout_comparison(toks, range(60), 3, n_folds=2, n_starts=2, block=500, n_iter=100)
+    for name, sc in out["scores"].items():
+        assert np.all(np.isfinite(sc)) and np.all(sc <= 0)
+    for name in ("EM", "bigram"):
+        assert np.all(out["scores"][name][:, 1] <= out["scores"][name][:, 0] + 1e-12)
+    assert out["scores"]["EM"][:, 1].min() > out["scores"]["unigram"][:, 1].max()
+    assert set(out["agreement"]) == {"EM", "orthogonal"} and out["agreement"]["EM"].shape == (2,)
+    assert [len(p) for p in cc.block_split(list(range(10)), 2, 3)] == [2, 2]
+    with pytest.raises(ValueError, match="at least n_folds"):
+        cc.block_split(list(range(5)), 3, 4)

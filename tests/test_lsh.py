@@ -189,7 +189,9 @@ def test_index_recall_against_brute_force_and_theory():
         index = lsh.SignLSHIndex(b, L, rng=100 + q).fit(X)
         found, cos = index.query(Q[q : q + 1], k)
         ok = found[0] >= 0
-        np.testing.assert_allclose(cos[0, ok], U[found[0, ok]] @ V[q], atol=1e-12)  # exact re-ranking
+        # re-ranking in float32: rounding the unit vectors (2^-24 each) and a D-term dot product give
+        # |error| <= (D + 2) 2^-24 (Higham's gamma_D bound, |u . v| <= 1)
+        np.testing.assert_allclose(cos[0, ok], U[found[0, ok]] @ V[q], rtol=0, atol=(X.shape[1] + 2) * 2.0**-24)
         assert np.all(np.diff(cos[0, ok]) <= 0)
         recalls[q] = lsh.recall_at_k(found, exact[q : q + 1])
     P = lsh.candidate_probability(np.arccos(np.clip(exact_cos, -1, 1)), b, L)
@@ -202,7 +204,7 @@ def test_index_is_exact_when_every_point_is_a_candidate(monkeypatch):
     gen = np.random.default_rng(2)
     X, Q = _clustered(gen, 400), _clustered(gen, 50)
     exact, exact_cos = lsh.brute_force_cosine(X, Q, 7)
-    index = lsh.SignLSHIndex(1, 12, rng=3).fit(X)
+    index = lsh.SignLSHIndex(1, 12, rng=3, rerank="float64").fit(X)
     found, cos, n_cand = index.query(Q, 7, return_n_candidates=True)
     full = n_cand == len(X)
     assert full.sum() >= 10
@@ -211,11 +213,43 @@ def test_index_is_exact_when_every_point_is_a_candidate(monkeypatch):
     # the vectorised and the per-query re-ranking give the same answer
     for small in (0, 10**9):
         monkeypatch.setattr(lsh, "_SMALL_BUCKETS", small)
-        f2, c2 = lsh.SignLSHIndex(6, 4, rng=5).fit(X).query(Q, 7)
+        f2, c2 = lsh.SignLSHIndex(6, 4, rng=5, rerank="float64").fit(X).query(Q, 7)
         if small == 0:
             f_loop, c_loop = f2, c2
     np.testing.assert_array_equal(f2, f_loop)
     np.testing.assert_allclose(c2, c_loop, atol=1e-12)
+
+
+def test_index_rerank_modes_memory_and_candidates():
+    """float32 and float64 re-ranking see the same candidates (same planes and keys) and agree to
+    float32 rounding; rerank="none" keeps no vectors and ranks by the Hamming distance of the key bits,
+    whose corrected cosine it returns; memory_ adds up the arrays the index holds."""
+    gen = np.random.default_rng(7)
+    X, Q = _clustered(gen, 500), _clustered(gen, 30)
+    D, (L, b) = X.shape[1], (6, 8)
+    idx = {mode: lsh.SignLSHIndex(b, L, rng=9, rerank=mode).fit(X) for mode in lsh.RERANK}
+    out = {mode: index.query(Q, 5, return_n_candidates=True) for mode, index in idx.items()}
+    for mode in ("float32", "none"):
+        np.testing.assert_array_equal(out[mode][2], out["float64"][2])  # the same candidates
+    np.testing.assert_allclose(out["float32"][1], out["float64"][1], rtol=0, atol=(D + 2) * 2.0**-24, equal_nan=True)
+    # no copy: the scores are sin(pi/2 (1 - 2 d_H / (L b))) over the L b key bits of the pair
+    keys = idx["none"]._keys(X / np.linalg.norm(X, axis=1, keepdims=True))
+    qkeys = idx["none"]._keys(Q / np.linalg.norm(Q, axis=1, keepdims=True))
+    found, cos = out["none"][:2]
+    for q in range(len(Q)):
+        ok = found[q] >= 0
+        d = np.bitwise_count(keys[found[q, ok]] ^ qkeys[q]).sum(axis=1)
+        np.testing.assert_allclose(cos[q, ok], lsh.corrected_cosine(1 - 2 * d / (L * b)), atol=1e-12)
+        assert np.all(np.diff(d) >= 0)  # ranked by Hamming distance
+    n = len(X)
+    assert idx["float32"].memory_["vectors"] == 4 * n * D and idx["float64"].memory_["vectors"] == 8 * n * D
+    assert idx["none"].memory_["vectors"] == 8 * n * L  # the point-major keys, not the data
+    for index in idx.values():
+        m = index.memory_
+        assert m["keys"] == 8 * L * n and m["ids"] == 4 * L * n and m["planes"] == 8 * L * b * D
+        assert m["total"] == m["planes"] + m["keys"] + m["ids"] + m["vectors"]
+    with pytest.raises(ValueError, match="rerank"):
+        lsh.SignLSHIndex(8, 2, rerank="float16")
 
 
 def test_index_pads_when_fewer_candidates_than_k_and_is_reproducible():
@@ -317,3 +351,99 @@ def test_variance_ratio_and_break_even():
     assert lsh.break_even_cosine(16) < r32  # cheaper floats win over a wider range
     with pytest.raises(ValueError, match="float_bits"):
         lsh.break_even_cosine(2)
+
+
+# --------------------------------------------------------------------------- amplification, multi-probe, cross-polytope
+
+
+def test_amplification_probability_closed_form_and_limits():
+    p = np.linspace(0, 1, 11)
+    np.testing.assert_allclose(lsh.amplification_probability(p, 3, 5), 1 - (1 - p**3) ** 5)
+    assert lsh.amplification_probability(0.0, 4, 10) == 0.0 and lsh.amplification_probability(1.0, 4, 10) == 1.0
+    assert lsh.amplification_probability(0.3, 1, 1) == pytest.approx(0.3)
+    theta = np.linspace(0, np.pi, 7)
+    np.testing.assert_allclose(lsh.amplification_probability(1 - theta / np.pi, 12, 4),
+                               lsh.candidate_probability(theta, 12, 4))
+    # monotone S-curve in p
+    assert np.all(np.diff(lsh.amplification_probability(np.linspace(0, 1, 50), 5, 20)) >= 0)
+    with pytest.raises(ValueError, match="p"):
+        lsh.amplification_probability(1.5, 2, 2)
+    with pytest.raises(ValueError, match="r must be >= 1"):
+        lsh.amplification_probability(0.5, 0, 2)
+
+
+def test_multiprobe_recall_matches_theory_and_dominates_plain():
+    """All one-bit flips probed: recall = mean of 1 - (1 - p^b - b p^(b-1)(1-p))^L over the true neighbours."""
+    gen = np.random.default_rng(60)
+    X = gen.standard_normal((3000, 20))
+    Q = X[:300] + 0.6 * gen.standard_normal((300, 20))
+    exact, cos = lsh.brute_force_cosine(X, Q, 5)
+    theta = np.arccos(np.clip(cos, -1, 1))
+    plain, n0 = lsh.multiprobe_query(X, Q, 5, 14, 4, n_probes=0, rng=61)
+    full, n_full = lsh.multiprobe_query(X, Q, 5, 14, 4, n_probes=14, rng=61)     # same hyperplanes
+    assert np.all(n_full >= n0)
+    r_plain, r_full = lsh.recall_at_k(plain, exact), lsh.recall_at_k(full, exact)
+    assert r_full >= r_plain
+    # candidates are independent across tables but neighbours of one query share the hyperplanes:
+    # binomial standard error over M*k neighbours is a lower bound on the spread, use 5 sigma of it
+    for r, prob in ((r_plain, lsh.candidate_probability(theta, 14, 4)),
+                    (r_full, lsh.multiprobe_candidate_probability(theta, 14, 4))):
+        pred = prob.mean()
+        assert abs(r - pred) < 5 * np.sqrt(pred * (1 - pred) / 300) + 0.02
+
+
+def test_multiprobe_returns_exact_ranking_of_its_candidates():
+    X = np.random.default_rng(62).standard_normal((400, 8))
+    idx, n = lsh.multiprobe_query(X, X[:20], 3, 4, 8, n_probes=4, rng=63)
+    assert np.all(idx[:, 0] == np.arange(20))          # every point finds itself first
+    assert np.all(n >= 3)
+
+
+def test_cross_polytope_exact_in_two_dimensions_and_antipodes():
+    theta = np.array([0.0, np.pi / 8, np.pi / 3, np.pi / 2, 3 * np.pi / 4, np.pi])
+    n = 4000
+    meas = lsh.collision_curve(theta, "cross-polytope", n_dims=2, n_pairs=n, rng=64)
+    exact = np.maximum(1 - 2 * theta / np.pi, 0)
+    assert np.all(np.abs(meas - exact) <= 5 * np.sqrt(np.maximum(exact * (1 - exact), 1e-12) / n) + 1e-12)
+    X = np.random.default_rng(65).standard_normal((50, 16))
+    c, cneg = lsh.cross_polytope_codes(X, 3, rng=66), lsh.cross_polytope_codes(-X, 3, rng=66)
+    assert np.all((c - cneg) % 16 == 0) and np.all(c != cneg) and c.max() < 32 and c.min() >= 0
+    # the code depends on the direction only
+    np.testing.assert_array_equal(lsh.cross_polytope_codes(5 * X, 3, rng=66), c)
+    assert lsh.cross_polytope_codes(X, 2, rng=0, n_dims=4).max() < 8
+
+
+def test_hyperplane_collision_curve_matches_goemans_williamson():
+    theta = np.linspace(0, np.pi, 5)
+    n = 4000
+    meas = lsh.collision_curve(theta, "hyperplane", n_dims=6, n_bits=2, n_pairs=n, rng=67)
+    p = (1 - theta / np.pi) ** 2
+    assert np.all(np.abs(meas - p) <= 5 * np.sqrt(p * (1 - p) / n) + 1e-12)
+
+
+def test_cross_polytope_beats_hyperplanes_at_equal_bucket_count():
+    """2d' buckets against log2(2d') sign bits: at the same far-pair collision rate, near pairs collide more."""
+    d = 16
+    near, far = np.pi / 6, np.pi / 2
+    cp = lsh.collision_curve([near, far], "cross-polytope", n_dims=d, n_pairs=4000, rng=68)
+    bits = int(np.log2(2 * d))
+    hp = (1 - np.array([near, far]) / np.pi) ** bits
+    rho_cp = np.log(cp[0]) / np.log(cp[1])
+    rho_hp = np.log(hp[0]) / np.log(hp[1])
+    assert rho_cp < rho_hp
+
+
+def test_recall_and_time_and_faiss_exact_search():
+    faiss = pytest.importorskip("faiss")
+    gen = np.random.default_rng(69)
+    X, Q = gen.standard_normal((500, 12)), gen.standard_normal((40, 12))
+    exact, cos = lsh.brute_force_cosine(X, Q, 5)
+    U = np.ascontiguousarray(X / np.linalg.norm(X, axis=1, keepdims=True), dtype=np.float32)
+    V = np.ascontiguousarray(Q / np.linalg.norm(Q, axis=1, keepdims=True), dtype=np.float32)
+    flat = faiss.IndexFlatIP(12)
+    flat.add(U)
+    out = lsh.recall_and_time(lambda q: flat.search(q, 5)[1], V, exact, repeats=1)
+    assert out["recall"] == 1.0 and out["seconds_per_query"] >= 0
+    np.testing.assert_allclose(flat.search(V, 5)[0], cos, atol=1e-5)
+    with pytest.raises(TypeError, match="callable"):
+        lsh.recall_and_time(None, V, exact)

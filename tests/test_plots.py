@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from jl_lab import attention, bounds, cocluster, entropy, lsh, plots, projections, reducers, rsvd  # noqa: E402
+from jl_lab import attention, bounds, cocluster, entropy, lsh, plots, projections, reducers, rsvd, sketch  # noqa: E402
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(40, 12))
@@ -63,7 +63,24 @@ def _inputs():
     P = attention.make_target("sparse", 8, rng=0)
     fit = attention.fit_attention(P, 2, max_iter=5, rng=0)
     n_grid = np.array([2, 4, 8, 16])
+    A = RNG.normal(size=(200, 5))
+    b = RNG.normal(size=200)
+    dcurve = sketch.distortion_curve(A, [20, 40], kinds=("gaussian", "countsketch"), trials=3, rng=0)
+    mean, se = reducers.paired_difference(RNG.random((3, 2, 4)), RNG.random((3, 2, 4)))
     return {
+        "rp_knn_difference": (({"toy": ([2, 4], mean, se)},), {}),
+        "lsh_amplification": ((np.linspace(0, 1, 11), {"r=2, b=4": 1 - (1 - np.linspace(0, 1, 11) ** 2) ** 4},
+                               np.linspace(0.1, 3.0, 5), {"measured": (np.linspace(1, 0, 5), None)}), {}),
+        "lsh_multiprobe": (([{"label": "a", "kind": "plain", "scanned": 0.1, "recall": 0.5, "theory": None},
+                             {"label": "b", "kind": "multi-probe", "scanned": 0.2, "recall": 0.8, "theory": 0.7}],), {}),
+        "lsh_ann_comparison": (({"exact": [("k=10", 1.0, 1e-3)], "LSH": [("8 bits", 0.8, 1e-4), ("16 bits", 0.6, 5e-5)]},), {}),
+        "rsvd_krylov": ((rsvd.krylov_comparison(M, 3, [0, 1], [1, 2], oversample=2, rng=0), float(s[3])), {"title": "toy"}),
+        "sketch_sizes": (([2, 4], {"toy": {"gaussian": [10, 20], "countsketch": [15, 40]}}, {"toy": {"d / eps^2": [8, 16]}}, 0.5), {}),
+        "sketch_distortion": (({"toy": dcurve}, 0.5), {}),
+        "sketch_residuals": ((sketch.residual_sweep(A, b, [20, 40], kinds=("gaussian",), trials=2, rng=0),), {}),
+        "sketch_preconditioning": ((sketch.preconditioning_sweep([10.0, 100.0], 200, 5, 40, rng=0), "sparse-sign"), {}),
+        "sketch_timings": ((sketch.lstsq_timings(A, b, 40, repeats=1, rng=0), "toy"), {}),
+        "dim_wordvec_quality": (({100: ([2, 4, 8], [[0.1, 0.3, 0.2], [0.15, 0.25, 0.2]])},), {}),
         "plot_tail_bound": ((dims, eps_values, exact, exact * 2), {}),
         "plot_dimension_vs_log": (({"toy": (np.array([1.0, 2.0]), np.array([10, 20]))}, {"su24": 24}), {}),
         "plot_distortion_histograms": ((ratios,), {"eps": 0.3}),
@@ -107,8 +124,8 @@ def _inputs():
     }
 
 
-FIGURES = [n for n in plots.__all__ if n.startswith(("plot_", "rp_", "lsh_", "rsvd_", "cocluster_", "dim_", "attn_"))
-           and callable(getattr(plots, n))]
+_NOT_FIGURES = {"use_style", "style", "figure", "styled", "table", "FrameSlider", "frame_slider"}
+FIGURES = [n for n in plots.__all__ if n not in _NOT_FIGURES and callable(getattr(plots, n))]
 
 
 @pytest.fixture(scope="module")

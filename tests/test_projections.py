@@ -137,3 +137,55 @@ def test_pairwise_distortion_matches_pdist_order():
 def test_bad_input_is_rejected_with_the_parameter_named(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# ---------------------------------------------------------------------------
+# the fast SRHT and float32 (perf issue): exact against the dense Hadamard matrix, dtype kept
+# ---------------------------------------------------------------------------
+U32 = 2.0**-24  # unit roundoff of float32
+
+
+@pytest.mark.parametrize("d", [1, 3, 64, 100, 1000, 4096])
+@pytest.mark.parametrize("n", [1, 5, 64])
+def test_srht_equals_the_dense_subsampled_hadamard(d, n):
+    """The pruned two-factor transform gives exactly sqrt(D'/n) (H D_sigma x)[cols]: the same draws
+    as the definition, in float64 to rounding."""
+    dp = 1 << (d - 1).bit_length()
+    n = min(n, dp)
+    X = np.random.default_rng(d).standard_normal((13, d))
+    gen = np.random.default_rng(7)
+    signs = gen.choice(np.array([-1.0, 1.0]), size=d)
+    cols = gen.choice(dp, size=n, replace=False)
+    padded = np.zeros((13, dp))
+    padded[:, :d] = X * signs
+    expected = (padded @ scipy.linalg.hadamard(dp).T)[:, cols] / np.sqrt(n)
+    np.testing.assert_allclose(P.random_projection(X, n, "srht", rng=7), expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", P.KINDS)
+def test_float32_in_float32_out_within_the_rounding_bound(kind):
+    """float32 input stays float32, and differs from the float64 computation on the same values by at
+    most the worst-case rounding bound: every output is a sum of at most D' products whose magnitudes
+    add up to ||x||_1 max|R_ij|, so |y32 - y64| <= (D' + 3) u ||x||_1 max|R_ij| (u = 2^-24; Higham's
+    gamma_D' for the sums, plus rounding R, the scale and the result)."""
+    gen = np.random.default_rng(3)
+    d, n = 300, 40
+    X = gen.standard_normal((25, d)).astype(np.float32)
+    Y32 = P.random_projection(X, n, kind, rng=5)
+    Y64 = P.random_projection(X.astype(np.float64), n, kind, rng=5)
+    assert Y32.dtype == np.float32 and Y64.dtype == np.float64
+    dp = 1 << (d - 1).bit_length() if kind == "srht" else d
+    rmax = {"gaussian": 6.0, "achlioptas": np.sqrt(3.0), "very-sparse": np.sqrt(np.sqrt(d)), "srht": 1.0}[kind]
+    # |R_ij| <= rmax / sqrt(n) (a Gaussian entry beyond 6 sigma in 12000 draws has probability < 1e-5)
+    bound = (dp + 3) * U32 * np.abs(X.astype(np.float64)).sum(axis=1, keepdims=True) * rmax / np.sqrt(n)
+    assert np.all(np.abs(Y32 - Y64) <= bound)
+
+
+def test_fwht_is_exact_and_keeps_float32():
+    X = np.random.default_rng(1).standard_normal((9, 2048))
+    H = scipy.linalg.hadamard(2048) / np.sqrt(2048)
+    np.testing.assert_allclose(P.fwht(X), X @ H.T, atol=1e-12)
+    Y = P.fwht(X.astype(np.float32))
+    assert Y.dtype == np.float32
+    # each output: sums over the factor sizes (at most 2 * 64 terms in two levels) of entries <= ||x||_1
+    assert np.all(np.abs(Y - X @ H.T) <= (2 * 64 + 3) * U32 * np.abs(X).sum(axis=1, keepdims=True) / np.sqrt(2048))

@@ -322,3 +322,119 @@ def test_bad_input_is_rejected(lowrank):
         reducers.variance_check(X, np.zeros(3))
     with pytest.raises(ValueError, match="zero rows"):
         reducers.spikiness(np.array([[1.0, 0.0], [0.0, 0.0]]))
+
+
+# --------------------------------------------------------------------------- verdicts with uncertainty (Science I)
+
+
+def test_knn_kept_curves_mean_equals_sweep_knn(lowrank):
+    """One draw's mean over points is the sweep's knn for the same draw (same rng, same largest n)."""
+    ns = [2, 5, 9]
+    for kind in ("gaussian", "pca"):
+        curves = reducers.knn_kept_curves(lowrank, ns, kind, n_seeds=1, k=5, rng=3)
+        table = reducers.sweep(lowrank, ns, kinds=[kind], k=5, rng=3)
+        np.testing.assert_allclose(curves[0].mean(axis=1), table["knn"], atol=1e-12)
+
+
+def test_knn_kept_curves_identity_and_seeds(lowrank):
+    N, D = lowrank.shape
+    c = reducers.knn_kept_curves(lowrank, [D], "pca", k=4)
+    assert c.shape == (1, 1, N) and np.all(c == 1.0)  # PCA with n = D is a rotation
+    g = reducers.knn_kept_curves(lowrank, [2, 3], "gaussian", n_seeds=3, k=4, rng=0)
+    assert g.shape == (3, 2, N) and np.all((g >= 0) & (g <= 1))
+    assert not np.allclose(g[0], g[1])  # independent draws differ
+    # an independent random map of random data keeps k/(N-1) of the neighbours on average (hypergeometric)
+    X = np.random.default_rng(0).standard_normal((300, 200))
+    r = reducers.knn_kept_curves(X, [1], "gaussian", n_seeds=4, k=10, rng=1)
+    assert abs(r.mean() - 10 / 299) < 0.05
+
+
+def test_paired_difference_standard_error_by_simulation():
+    """The standard error matches the spread of the mean difference over repeated independent samples."""
+    rng = np.random.default_rng(0)
+    N, S = 400, 5
+
+    def sample():
+        base = rng.random((1, 1, N))
+        a = base + 0.1
+        b = base + rng.normal(0, 0.2, size=(S, 1, N)) + rng.normal(0, 0.05, size=(S, 1, 1))
+        return reducers.paired_difference(a, b)
+
+    draws = [sample() for _ in range(400)]
+    means = np.array([m[0] for m, _ in draws])
+    ses = np.array([s[0] for _, s in draws])
+    assert abs(means.mean() - 0.1) < 3 * means.std() / np.sqrt(len(means))
+    # the formula double-counts the seed term only slightly: within 25 % of the true spread
+    assert 0.8 < ses.mean() / means.std() < 1.25
+
+
+def test_winner_ranges_and_sentence():
+    n = [2, 4, 8, 16, 32]
+    mean = np.array([0.3, 0.2, 0.0, -0.2, 0.25])
+    se = np.full(5, 0.05)
+    assert reducers.winner_ranges(n, mean, se) == [(2, 4, 1), (8, 8, 0), (16, 16, -1), (32, 32, 1)]
+    text = reducers.describe_winner(n, mean, se, names=("A", "B"))
+    assert text == "A keeps more neighbours for n = 2 to 4 and 32, B for n = 16; elsewhere the difference is within 2 standard errors."
+    assert reducers.describe_winner([1, 2], [0.0, 0.0], [1.0, 1.0]).startswith("Neither")
+    with pytest.raises(ValueError, match="same length"):
+        reducers.winner_ranges([1, 2], [0.1], [0.1])
+    with pytest.raises(ValueError, match="z must be"):
+        reducers.winner_ranges([1], [0.1], [0.1], z=0)
+
+
+def test_geometric_grid():
+    g = reducers.geometric_grid(4, 1024, 2)
+    assert g[0] == 4 and g[-1] == 1024 and np.all(np.diff(g) > 0)
+    assert np.allclose(np.diff(np.log2(g)), 0.5, atol=0.12)
+    with pytest.raises(ValueError, match="high must be"):
+        reducers.geometric_grid(8, 4)
+
+
+def test_linear_autoencoder_learns_the_pca_subspace():
+    """Baldi & Hornik (1989): the decoder's row space is the top-k principal subspace; the loss reaches PCA's."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 10)) * np.array([6, 5, 4, 3, 1, 0.8, 0.6, 0.4, 0.2, 0.1]) + 7.0
+    for k in (1, 3):
+        ae = reducers.linear_autoencoder(X, k, n_iter=6000, rng=1)
+        _, comps, s = reducers.pca(X, k)
+        angles = scipy.linalg.subspace_angles(ae["decoder"].T, comps.T)
+        assert np.degrees(angles.max()) < 1e-3  # degrees
+        np.testing.assert_allclose(ae["pca_loss"], np.sum(scipy.linalg.svdvals(X - X.mean(0))[k:] ** 2) / 300)
+        assert ae["loss"][-1] >= ae["pca_loss"] * (1 - 1e-9)  # PCA is the global minimum
+        assert ae["loss"][-1] <= ae["pca_loss"] * (1 + 1e-3)  # the map within the subspace converges slower
+        assert np.all(np.diff(ae["loss"]) <= 1e-9 * ae["loss"][0])  # gradient descent with a safe step
+    with pytest.raises(ValueError, match="n_components must be"):
+        reducers.linear_autoencoder(X, 11)
+
+
+# ---------------------------------------------------------------------------
+# float32 (perf issue): every reducer keeps float32, and PCA in float32 matches float64
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", reducers.KINDS)
+def test_reducers_keep_float32(kind):
+    X = np.random.default_rng(0).standard_normal((60, 40)).astype(np.float32)
+    red = reducers.fit_reducer(X, 8, kind, rng=1)
+    Y = red.transform(X)
+    assert Y.dtype == np.float32
+    Y64 = reducers.fit_reducer(X.astype(np.float64), 8, kind, rng=1).transform(X.astype(np.float64))
+    assert Y64.dtype == np.float64
+    # same map (same draws; PCA: same components up to float32 rounding, gaps are wide here)
+    scale = np.abs(X).sum(axis=1, keepdims=True).astype(np.float64)
+    assert np.all(np.abs(Y - Y64) <= 1e3 * 2.0**-24 * scale * 6.0)
+
+
+def test_pca_float32_singular_values_within_weyl_and_backward_error():
+    """Singular values of the centred float32 data differ from float64's by at most the rounding of
+    the data (Weyl: ||E||_2 <= ||E||_F <= u ||X_c||_F) plus the SVD's backward error, a modest multiple
+    of max(N, D) u s_1; components stay orthonormal to float32 rounding."""
+    gen = np.random.default_rng(2)
+    X = (gen.standard_normal((300, 50)) * np.linspace(5, 0.5, 50)).astype(np.float32)
+    for Xin in (X, X[:40]):  # tall (direct SVD) and wide (Gram route)
+        mu, C, s = reducers.pca(Xin, 5)
+        mu64, C64, s64 = reducers.pca(Xin.astype(np.float64), 5)
+        assert C.dtype == s.dtype == mu.dtype == np.float32
+        tol = 10 * max(Xin.shape) * 2.0**-24 * s64[0]
+        if Xin.shape[0] < Xin.shape[1]:
+            tol = np.sqrt(tol * s64[0])  # the Gram route squares: its error is sqrt(u)-relative
+        np.testing.assert_allclose(s, s64, rtol=0, atol=tol)
+        assert np.abs(C.astype(np.float64) @ C.T - np.eye(5)).max() <= 100 * max(Xin.shape) * 2.0**-24

@@ -410,3 +410,180 @@ def test_explorer_view_and_widget_build():
     box = widgets.rsvd_explorer(img, k=5, oversample=5, power_iters=1)
     assert set(box.children[1].children[i].description for i in range(3)) == {
         "rank k", "oversampling p", "power iters q"}
+
+
+# --------------------------------------------------------------------------- block Krylov, single pass, Nystrom
+
+
+def _low_rank(m, n, r, seed):
+    gen = np.random.default_rng(seed)
+    return gen.standard_normal((m, r)) @ gen.standard_normal((r, n))
+
+
+def test_block_krylov_exact_on_low_rank_and_orthonormal():
+    M = _low_rank(120, 80, 5, 40)
+    U, s, Vt = rsvd.block_krylov_svd(M, 5, power_iters=1, rng=41)
+    np.testing.assert_allclose((U * s) @ Vt, M, atol=1e-10 * np.abs(M).max())
+    assert _orthonormality(U, Vt) < 1e-12
+    np.testing.assert_allclose(s, np.linalg.svd(M, compute_uv=False)[:5], rtol=1e-12)
+
+
+def test_block_krylov_contains_subspace_iteration():
+    """Same Omega: the Krylov space contains (MM^T)^q M Omega, so the rank-k Frobenius error is never larger."""
+    s_flat = np.r_[np.ones(10), 0.9 * np.ones(290)]
+    M = rsvd.matrix_with_spectrum(300, 300, s_flat, rng=42)
+    k, q = 10, 2
+    for seed in range(5):
+        U, s, Vt = rsvd.block_krylov_svd(M, k, power_iters=q, rng=seed)
+        Omega = np.random.default_rng(seed).standard_normal((300, k))
+        Y = M @ Omega
+        for _ in range(q):
+            Y = M @ (M.T @ Y)
+        Q = np.linalg.qr(Y)[0]
+        Ub, sb, Vb = np.linalg.svd(Q.T @ M, full_matrices=False)
+        err_si = np.linalg.norm(M - (Q @ Ub[:, :k] * sb[:k]) @ Vb[:k])
+        assert np.linalg.norm(M - (U * s) @ Vt) <= err_si * (1 + 1e-12)
+
+
+def test_block_krylov_matches_scipy_svds_on_a_gap():
+    """With a clear gap and enough iterations the top singular values agree with ARPACK."""
+    from scipy.sparse.linalg import svds
+
+    s_true = np.r_[np.linspace(3, 2, 8), 1.0 / np.arange(1, 193)]
+    M = rsvd.matrix_with_spectrum(250, 200, s_true, rng=43)
+    _, s, _ = rsvd.block_krylov_svd(M, 8, power_iters=4, rng=44)
+    ref = np.sort(svds(M, k=8, rng=0, return_singular_vectors=False))[::-1]
+    np.testing.assert_allclose(s, ref, rtol=1e-8)
+
+
+def test_matvec_counts():
+    assert rsvd.krylov_matvecs(10, 0) == rsvd.subspace_iteration_matvecs(10, 0) == 20
+    assert rsvd.krylov_matvecs(5, 3) == 55 and rsvd.subspace_iteration_matvecs(5, 3) == 40
+
+
+def test_single_pass_exact_on_low_rank_and_streams_once():
+    M = _low_rank(200, 90, 4, 45)
+    U, s, Vt = rsvd.single_pass_svd(M, 4, rng=46, block_rows=37)
+    np.testing.assert_allclose((U * s) @ Vt, M, atol=1e-9 * np.abs(M).max())
+    seen = []
+
+    def stream():
+        for i in range(0, 200, 50):
+            seen.append(i)
+            yield M[i:i + 50]
+
+    U2, s2, Vt2 = rsvd.single_pass_svd(stream(), 4, rng=46)
+    assert seen == [0, 50, 100, 150]                     # each block read exactly once
+    np.testing.assert_allclose((U2 * s2) @ Vt2, M, atol=1e-9 * np.abs(M).max())
+    U3, s3, Vt3 = rsvd.single_pass_svd(sp.csr_matrix(M), 4, rng=46)
+    np.testing.assert_allclose(s3, s, rtol=1e-10)
+
+
+def test_single_pass_within_the_tyuc_bound():
+    """E||M - QX||_F^2 <= (1 + r/(l-r-1)) (1 + rho/(r-rho-1)) tau_{rho+1}^2, and truncation adds <= 2 ||M - QX||_F."""
+    s_true = 1.0 / np.arange(1, 101)
+    M = rsvd.matrix_with_spectrum(150, 100, s_true, rng=47)
+    k, r, l_ = 5, 11, 23
+    errs = []
+    for seed in range(30):
+        U, s, Vt = rsvd.single_pass_svd(M, k, rng=seed, range_size=r, corange_size=l_)
+        errs.append(np.linalg.norm(M - (U * s) @ Vt))
+    tail2 = lambda j: np.sum(s_true[j:] ** 2)  # noqa: E731
+    bound2 = min((1 + r / (l_ - r - 1)) * (1 + rho / (r - rho - 1)) * tail2(rho) for rho in range(1, r - 1))
+    assert np.mean(errs) <= np.sqrt(tail2(k)) + 2 * np.sqrt(bound2)
+    assert min(errs) >= np.sqrt(tail2(k)) * (1 - 1e-12)        # Eckart-Young
+
+
+def test_nystrom_exact_psd_and_dominated():
+    gen = np.random.default_rng(48)
+    G = gen.standard_normal((100, 6))
+    A = G @ G.T
+    U, lam = rsvd.nystrom(A, 6, rng=49)
+    np.testing.assert_allclose((U * lam) @ U.T, A, atol=1e-9 * np.abs(A).max())
+    # full-rank PSD: A - A_hat is PSD (up to the stabilizing shift) and A_hat is PSD
+    lam_true = 1.0 / np.arange(1, 101) ** 2
+    Q = np.linalg.qr(gen.standard_normal((100, 100)))[0]
+    A = (Q * lam_true) @ Q.T
+    U, lam = rsvd.nystrom(A, 10, rng=50, oversample=0)
+    assert np.all(lam >= 0) and np.all(np.diff(lam) <= 0)
+    assert np.linalg.eigvalsh(A - (U * lam) @ U.T).min() > -1e-12
+    # the Nystrom formula itself, with the same orthonormalized test matrix
+    Omega = np.linalg.qr(np.random.default_rng(50).standard_normal((100, 10)))[0]
+    Y = A @ Omega
+    np.testing.assert_allclose((U * lam) @ U.T, Y @ np.linalg.pinv(Omega.T @ Y) @ Y.T, atol=1e-10)
+
+
+def test_nystrom_trace_norm_bound():
+    """E ||A - A_hat||_* <= (1 + rho/(l - rho - 1)) sum_{j > rho} lambda_j for the untruncated Nystrom (l columns)."""
+    gen = np.random.default_rng(51)
+    lam_true = 1.0 / np.arange(1, 201)
+    Q = np.linalg.qr(gen.standard_normal((200, 200)))[0]
+    A = (Q * lam_true) @ Q.T
+    ell = 20
+    errs = [np.sum(np.linalg.eigvalsh(A - (U * lam) @ U.T).clip(0))
+            for U, lam in (rsvd.nystrom(A, ell, rng=seed, oversample=0) for seed in range(20))]
+    bound = min((1 + rho / (ell - rho - 1)) * lam_true[rho:].sum() for rho in range(1, ell - 1))
+    assert np.mean(errs) <= bound
+    assert min(errs) >= lam_true[ell:].sum() * (1 - 1e-9)     # no rank-l approximation beats the tail
+
+
+def test_new_functions_bad_input():
+    M = np.ones((10, 8))
+    with pytest.raises(ValueError, match="power_iters"):
+        rsvd.block_krylov_svd(M, 3, power_iters=2)
+    with pytest.raises(ValueError, match="block_size"):
+        rsvd.block_krylov_svd(M, 3, power_iters=0, block_size=2)
+    with pytest.raises(ValueError, match="NaN"):
+        rsvd.block_krylov_svd(np.full((4, 4), np.nan), 1)
+    with pytest.raises(ValueError, match="range_size"):
+        rsvd.single_pass_svd(M, 2, range_size=9)
+    with pytest.raises(ValueError, match="columns"):
+        rsvd.single_pass_svd(iter([np.ones((3, 4)), np.ones((3, 5))]), 1)
+    with pytest.raises(ValueError, match="at least one row block"):
+        rsvd.single_pass_svd(iter([]), 1)
+    with pytest.raises(ValueError, match="square"):
+        rsvd.nystrom(M, 2)
+    with pytest.raises(ValueError, match="symmetric"):
+        rsvd.nystrom(np.triu(np.ones((4, 4))), 2)
+    with pytest.raises(ValueError, match="k must be"):
+        rsvd.nystrom(np.eye(4), 5)
+
+# ---------------------------------------------------------------------------
+# float32 (perf issue): float32 in, float32 out, accurate to float32's backward error
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("normalizer", rsvd.NORMALIZERS)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_float32_input_gives_float32_output_to_float32_accuracy(normalizer, sparse):
+    """On an exactly rank-4 matrix the randomized SVD is exact in exact arithmetic.  In float32, the
+    input itself is rounded (||M32 - M||_2 <= ||M32 - M||_F <= u ||M||_F, which moves each singular
+    value by at most that much: Weyl), and the products and factorizations are backward stable with
+    errors of order max(m, n) u ||M||_2; so 10 max(m, n) u sigma_1 bounds the errors of the singular
+    values and of the reconstruction (u = 2^-24)."""
+    s_true = np.array([5.0, 3.0, 1.0, 0.5])
+    M = rsvd.matrix_with_spectrum(400, 250, s_true, rng=1)
+    M32 = M.astype(np.float32)
+    A = sp.csr_matrix(M32) if sparse else M32
+    # without normalization, q power iterations lose directions below eps^(1/(2q+1)) sigma_1 (0.036 sigma_1
+    # in float32 for q = 2, near sigma_4 = 0.1 sigma_1): "none" is checked at q = 0, where it loses nothing
+    q = 0 if normalizer == "none" else 2
+    U, s, Vt = rsvd.randomized_svd(A, 4, oversample=6, power_iters=q, rng=3, normalizer=normalizer)
+    assert U.dtype == s.dtype == Vt.dtype == np.float32
+    tol = 10 * max(M.shape) * 2.0**-24 * s_true[0]
+    np.testing.assert_allclose(s, s_true, rtol=0, atol=tol)
+    recon = (U.astype(np.float64) * s) @ Vt.astype(np.float64)
+    assert np.linalg.norm(recon - M, 2) <= tol
+    # orthonormal columns to float32 rounding
+    assert np.abs(U.T.astype(np.float64) @ U - np.eye(4)).max() <= 10 * max(M.shape) * 2.0**-24
+    # a wide float32 matrix (processed through its transpose) keeps its dtype too
+    Ut, st, Vtt = rsvd.randomized_svd(M32.T, 4, rng=3)
+    assert Ut.dtype == np.float32 and Ut.shape == (250, 4) and Vtt.shape == (4, 400)
+    np.testing.assert_allclose(st, s_true, rtol=0, atol=tol)
+
+
+def test_float64_results_are_unchanged_by_the_float32_path():
+    """float64 input still runs in float64 (the same draws as before: a float32 cast happens only
+    for float32 input), to float64 accuracy."""
+    M = rsvd.matrix_with_spectrum(120, 80, [4.0, 2.0, 1.0], rng=0)
+    U, s, Vt = rsvd.randomized_svd(M, 3, rng=0)
+    assert U.dtype == np.float64
+    np.testing.assert_allclose(s, [4.0, 2.0, 1.0], atol=1e-12)

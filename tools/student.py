@@ -31,6 +31,7 @@ import argparse
 import json
 import re
 import shutil
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -40,7 +41,7 @@ import jupytext
 import myst
 import nbformat
 import yaml
-from myst import FENCE, OPTION, build_wheel, chapters, is_chapter, toc_pages  # noqa: F401  (the page model)
+from myst import FENCE, OPTION, chapters, is_chapter, toc_pages  # noqa: F401  (the page model)
 
 ROOT = myst.ROOT
 STUDENT = ROOT / "_build" / "student"
@@ -208,6 +209,38 @@ def edition_markers(text: str) -> str:
     return STUDENT_LINE.sub("", INSTRUCTOR_ONLY.sub("", text))
 
 
+STUDENT_RUN = """## How to run it
+
+The pages are Jupyter notebooks. The archive your teacher hands out has one notebook per chapter (in
+`notebooks/`), the book's helper package `jl_lab` and the exact versions of everything the notebooks
+use; its README says how to install them and start JupyterLab (`jupyter lab notebooks`). In a live
+notebook the interactive explorers (ipywidgets) respond to their sliders. The numerical code lives in
+`jl_lab`, which depends only on NumPy and SciPy, so the pages stay short: each experiment is a call
+into the package followed by a plot.
+
+All randomness goes through an explicit seed (`rng=...`): the same seed gives the same numbers as in
+this book.
+"""
+
+#: commands of the repository that the student archive does not have, as the pages mention them
+REPOSITORY_ONLY = re.compile(r"`make (?:book|test|unit|lab|serve|page|bench|student|assignment|grade|browser|clean)\b"
+                             r"|\btools/|\.venv/bin/python|\bon Colab\b|\bon Binder\b|rocket")
+
+
+def repository_free(text: str) -> str:
+    """A page's text for the student archive: no command of the repository (``make lab`` and the like).
+
+    A page's "How to run it" section (the introduction's) becomes :data:`STUDENT_RUN`, and `` `make lab` ``
+    (a live notebook) becomes `` `jupyter lab` ``, which the archive's README sets up.  Anything else that
+    only the repository has is marked ``% instructor-only`` in the page; :data:`REPOSITORY_ONLY` finds
+    what is left (tests/test_student_text.py).
+    """
+    m = re.search(r"^## How to run it.*?(?=^## |\Z)", text, flags=re.M | re.S)
+    if m:
+        text = text[: m.start()] + STUDENT_RUN + "\n" + text[m.end() :]
+    return text.replace("`make lab`", "`jupyter lab`")
+
+
 def student_intro(text: str) -> str:
     """The introduction with its "How to assign it" section (for teachers) replaced by a student note."""
     m = re.search(r"^## How to assign it.*?(?=^## |\Z)", text, flags=re.M | re.S)
@@ -267,7 +300,7 @@ def write_source(root: Path = ROOT, src: Path = SRC) -> dict[str, nbformat.Noteb
     converted by jupytext from the student notebook, so the site executes exactly its cells.
     """
     pages = toc_pages(root / "_toc.yml")
-    texts = {p: edition_markers((root / f"{p}.md").read_text()) for p in pages}
+    texts = {p: repository_free(edition_markers((root / f"{p}.md").read_text())) for p in pages}
     removed = {label for t in texts.values() for label in solution_labels(t)}
     notebooks: dict[str, nbformat.NotebookNode] = {}
     wanted: set[Path] = set()
@@ -342,11 +375,80 @@ def execution_seconds(notebooks, out: Path = OUT) -> dict[str, float | None]:
 # The archive
 # --------------------------------------------------------------------------------------------------
 
-def student_requirements() -> str:
-    """Exact pins, from requirements.txt, of what students install besides the wheel."""
-    pins = myst.pinned_versions(STUDENT_PACKAGES, ROOT / "requirements.txt")
-    lines = [f"{p}=={v}" for p, v in pins.items()]
-    return ("# What the notebooks need besides the jl_lab wheel, at the versions they were run with.\n"
+def build_wheel(dest: Path) -> Path:
+    """The student wheel: ``myst.build_wheel`` of a copy of the package made by :func:`answer_keys_only`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(ROOT / name, Path(tmp) / name)
+        shutil.copytree(ROOT / "jl_lab", Path(tmp) / "jl_lab", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        answer_keys_only(Path(tmp) / "jl_lab")
+        return myst.build_wheel(dest, src=Path(tmp))
+
+
+def answer_keys_only(package: Path) -> None:
+    """Make a copy of ``jl_lab`` the student edition: the answer keys, not the functions that compute them.
+
+    ``jl_lab/check/exercises.py`` (every expected answer's computation) is removed and
+    ``jl_lab/check/answer_keys.json`` (salted hashes, see :mod:`jl_lab.check.engine`) written instead.
+    """
+    from jl_lab import check
+
+    (package / "check" / "exercises.py").unlink()
+    (package / "check" / "answer_keys.json").write_text(json.dumps(check.export_keys(), indent=1) + "\n")
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.strip().lower())
+
+
+def lock(packages, pins: dict[str, tuple[str, str]]) -> list[str]:
+    """The transitive closure of ``packages`` (installed distributions' requirements whose markers hold
+    here), pinned at the versions of ``pins``: a full lock, sorted."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    todo, seen = [(_canonical(p), frozenset()) for p in packages], {}
+    while todo:
+        name, extras = todo.pop()
+        if name in seen and extras <= seen[name]:
+            continue
+        seen[name] = seen.get(name, frozenset()) | extras
+        try:
+            requires = metadata.distribution(name).requires or []
+        except metadata.PackageNotFoundError:
+            raise SystemExit(f"{name} is needed by the student edition but not installed") from None
+        for text in requires:
+            req = Requirement(text)
+            envs = [{"extra": e} for e in seen[name]] or [{"extra": ""}]
+            if req.marker is None or any(req.marker.evaluate(env) for env in envs):
+                todo.append((_canonical(req.name), frozenset(req.extras)))
+    missing = sorted(n for n in seen if n not in pins)
+    if missing:
+        raise SystemExit(f"requirements.txt pins none of {missing}, which the student edition needs")
+    return sorted((f"{pins[n][0]}=={pins[n][1]}" for n in seen), key=str.lower)
+
+
+def computing_wheels(folder: Path) -> list[Path]:
+    """The ``jl_lab`` wheels under ``folder`` that hold the functions computing the answers (none may)."""
+    found = []
+    for wheel in folder.rglob("jl_lab-*.whl"):
+        with zipfile.ZipFile(wheel) as z:
+            if "jl_lab/check/exercises.py" in z.namelist() or "jl_lab/check.py" in z.namelist():
+                found.append(wheel)
+    return found
+
+
+def student_requirements(extra=()) -> str:
+    """Exact pins, from requirements.txt, of what students install besides the wheel, and of everything
+    those packages need in turn (a full lock: students get exactly the instructor's versions)."""
+    pins = myst.requirement_pins(ROOT / "requirements.txt")  # the one pin parser (tools/myst.py)
+    missing = [p for p in (*STUDENT_PACKAGES, *extra) if p not in pins]
+    if missing:
+        raise SystemExit(f"requirements.txt pins none of {missing}")
+    lines = lock((*STUDENT_PACKAGES, *extra), pins)
+    return ("# What the notebooks need besides the jl_lab wheel, and everything that needs in turn, at the\n"
+            "# versions the notebooks were run with (a full lock: pip install -r requirements.txt).\n"
             + "\n".join(lines) + "\n")
 
 
@@ -434,9 +536,15 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     notebooks = write_source()
+    import notebooks as site_notebooks  # tools/notebooks.py: its JupyterLite site gets the student wheel
+
+    site_notebooks.build_wheel = build_wheel
     status = build_book.build(OUT, None, args.force, src=SRC)
     if status:
         return status
+    computing = computing_wheels(OUT / "html")
+    if computing:
+        raise SystemExit(f"wheels that compute the answers in the student site: {computing}")
     link = STUDENT / "html"
     if not link.is_symlink():
         shutil.rmtree(link, ignore_errors=True)

@@ -5,7 +5,7 @@ modules) and returns a ``matplotlib.figure.Figure``: plots draw, they never comp
 widgets call the same functions, so the static figure and the interactive one look alike.
 ``from jl_lab import plots; plots.<name>`` reaches every figure; the chapter modules are
 :mod:`~jl_lab.plots.jl_lemma`, :mod:`~jl_lab.plots.rp_vs_pca`, :mod:`~jl_lab.plots.lsh`,
-:mod:`~jl_lab.plots.rsvd`, :mod:`~jl_lab.plots.cocluster`, :mod:`~jl_lab.plots.dimension_formula` and
+:mod:`~jl_lab.plots.rsvd`, :mod:`~jl_lab.plots.sketch`, :mod:`~jl_lab.plots.cocluster`, :mod:`~jl_lab.plots.dimension_formula` and
 :mod:`~jl_lab.plots.attention`; the frame slider lives in :mod:`jl_lab.frame_slider`.
 """
 
@@ -25,9 +25,11 @@ from .rp_vs_pca import *  # noqa: F401,F403
 from .rp_vs_pca import __all__ as _rp_vs_pca_all
 from .rsvd import *  # noqa: F401,F403
 from .rsvd import __all__ as _rsvd_all
+from .sketch import *  # noqa: F401,F403
+from .sketch import __all__ as _sketch_all
 from ..frame_slider import FrameSlider, frame_slider  # noqa: F401,E402,I001  isort: skip  (pages keep plots.frame_slider)
 
 __all__ = [
-    *_style_all, *_jl_lemma_all, *_rp_vs_pca_all, *_lsh_all, *_rsvd_all, *_cocluster_all, *_dimension_formula_all,
+    *_style_all, *_jl_lemma_all, *_rp_vs_pca_all, *_lsh_all, *_rsvd_all, *_sketch_all, *_cocluster_all, *_dimension_formula_all,
     *_attention_all, "FrameSlider", "frame_slider",
 ]

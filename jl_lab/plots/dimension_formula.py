@@ -9,7 +9,7 @@ import numpy as np
 
 from ._style import GREY, PALETTE, REFERENCE, figure, styled
 
-__all__ = ["dim_per_dimension_constant", "dim_root_vs_formula", "dim_sampled_entropy"]
+__all__ = ["dim_per_dimension_constant", "dim_root_vs_formula", "dim_sampled_entropy", "dim_wordvec_quality"]
 
 
 @styled
@@ -74,3 +74,27 @@ def dim_sampled_entropy(n, sampled: dict, estimate: dict, roots: dict, ymin: flo
     return fig
 
 
+
+
+@styled
+def dim_wordvec_quality(curves: dict, coef: float = 8.33):
+    """Held-out quality of SVD/PPMI word vectors against their dimension, one colour per vocabulary size.
+
+    Page ``dimension_formula``, figure ``fig-dim-wordvec``.  ``curves`` maps a
+    vocabulary size ``N`` to ``(dims, [quality of each fold, ...])``; each
+    fold is a line, the peak of each a dot, and ``coef * log N`` a dashed
+    vertical line in the same colour.
+    """
+    fig, ax = figure(width=6.4, height=3.6)
+    for (N, (dims, folds)), c in zip(curves.items(), PALETTE):
+        for i, q in enumerate(folds):
+            ax.plot(dims, q, "-", color=c, lw=1.2, alpha=0.9 if i == 0 else 0.5,
+                    label=f"N = {N}" if i == 0 else None)
+            j = int(np.argmax(q))
+            ax.plot(dims[j], q[j], "o", color=c, ms=5)
+        ax.axvline(coef * np.log(N), color=c, ls="--", lw=1)
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("dimension n of the word vectors")
+    ax.set_ylabel("held-out quality (Spearman)")
+    ax.legend(fontsize=8, loc="lower right", title=f"dashed: {coef:g} log N", title_fontsize=8)
+    return fig

@@ -204,3 +204,79 @@ def lsh_index(sweep: dict):
         ax.set_xticks(bits)
     fig.suptitle(f"N = {sweep['n_points']} points, {sweep['exact_cos'].shape[0]} queries", fontsize=10)
     return fig
+
+
+# --- amplification, cross-polytope, multi-probe and FAISS (issue #16), appended so that edits above merge cleanly
+__all__ += ["lsh_amplification", "lsh_multiprobe", "lsh_ann_comparison"]
+
+
+@styled
+def lsh_amplification(p, curves: dict, thetas, collisions: dict):
+    """Left: AND/OR S-curves ``1 - (1 - p^r)^b`` against ``p``; right: measured collision curves against the angle.
+
+    ``curves`` maps a label to the S-curve values on ``p``; ``collisions`` maps a label to
+    ``(measured, theory_or_None)`` on ``thetas``.  Figure ``fig-lsh-amplification`` of page ``lsh``.
+    """
+    fig, axes = figure(ncols=2, width=9.0, height=3.4)
+    for (label, y), color in zip(curves.items(), PALETTE):
+        axes[0].plot(p, y, color=color, lw=1.5, label=label)
+    axes[0].set_xlabel("collision probability p of one hash")
+    axes[0].set_ylabel("probability of becoming a candidate")
+    axes[0].set_title("AND of r hashes, OR of b tables (r b = 64)", fontsize=10)
+    axes[0].legend(fontsize=8)
+    deg = np.degrees(thetas)
+    for (label, (meas, theory)), color in zip(collisions.items(), PALETTE):
+        axes[1].semilogy(deg, np.maximum(meas, 1e-4), "o", color=color, ms=4, label=f"{label} (measured)")
+        if theory is not None:
+            axes[1].semilogy(deg, np.maximum(theory, 1e-4), "-", color=color, lw=1, label=f"{label} (theory)")
+    axes[1].set_xlabel("angle between the two vectors (degrees)")
+    axes[1].set_ylabel("collision probability")
+    axes[1].set_title("32 buckets per hash", fontsize=10)
+    axes[1].legend(fontsize=7)
+    return fig
+
+
+@styled
+def lsh_multiprobe(rows: list):
+    """Recall@k against the share of the database compared, plain LSH and multi-probe, one point per setting.
+
+    ``rows`` is a list of dicts with ``"label"``, ``"kind"`` (``"plain"`` or ``"multi-probe"``),
+    ``"scanned"``, ``"recall"`` and ``"theory"`` (or None).  Figure ``fig-lsh-multiprobe``.
+    """
+    fig, ax = figure(width=5.8, height=3.5)
+    for kind, color, marker in (("plain", PALETTE[3], "o"), ("multi-probe", PALETTE[0], "s")):
+        sel = [r for r in rows if r["kind"] == kind]
+        ax.plot([r["scanned"] for r in sel], [r["recall"] for r in sel], marker + "-", color=color, label=kind)
+        for r in sel:
+            ax.annotate(r["label"], (r["scanned"], r["recall"]), fontsize=7, xytext=(4, -9), textcoords="offset points")
+            if r.get("theory") is not None:
+                ax.plot(r["scanned"], r["theory"], "x", color=REFERENCE, ms=5)
+    ax.plot([], [], "x", color=REFERENCE, label="closed-form prediction")
+    ax.set_xscale("log")
+    ax.set_xlabel("share of the database compared per query")
+    ax.set_ylabel("recall@10")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+@styled
+def lsh_ann_comparison(results: dict):
+    """Recall@k against time per query (log scale) for each search method; one marker per setting.
+
+    ``results`` maps a method name to a list of ``(label, recall, seconds_per_query)``.
+    Figure ``fig-lsh-faiss``.
+    """
+    fig, ax = figure(width=6.4, height=3.8)
+    for (name, pts), color in zip(results.items(), PALETTE):
+        t = [1e3 * s for _, _, s in pts]
+        r = [rec for _, rec, _ in pts]
+        ax.plot(t, r, "o-" if len(pts) > 1 else "D", color=color, label=name, ms=5)
+        for (label, rec, s) in pts:
+            if label:
+                ax.annotate(label, (1e3 * s, rec), fontsize=7, xytext=(4, 3), textcoords="offset points")
+    ax.set_xscale("log")
+    ax.set_xlabel("milliseconds per query (one thread)")
+    ax.set_ylabel("recall@10")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8, loc="lower right")
+    return fig

@@ -10,7 +10,7 @@ import numpy as np
 
 from ._style import GREY, PALETTE, REFERENCE, figure, styled
 
-__all__ = ["rp_spectra", "rp_accuracy", "rp_variance_check", "rp_costs", "rp_out_of_sample", "rp_stored_maps", "rp_pairs_frame", "RP_STYLE"]
+__all__ = ["rp_spectra", "rp_accuracy", "rp_variance_check", "rp_costs", "rp_out_of_sample", "rp_stored_maps", "rp_pairs_frame", "rp_knn_difference", "RP_STYLE"]
 
 
 #: One colour and marker per reducer kind, the same in every figure of the chapter.
@@ -261,4 +261,36 @@ def rp_pairs_frame(out: dict, n: int, labels: dict | None = None):
     ax2.legend(fontsize=8, loc="lower right")
     ax2.set_title(f"n = {int(n)}: " + ", ".join(f"{labels.get(kd, kd)} {v[i]:.0%}" for kd, v in out["knn"].items()),
                   fontsize=10)
+    return fig
+
+
+@styled
+def rp_knn_difference(panels: dict, z: float = 2.0):
+    """Difference in neighbours kept, PCA minus Gaussian, with a band of ``z`` standard errors.
+
+    Page ``rp_vs_pca``, figures ``fig-rp-verdict`` and ``fig-rp-oos-verdict``.
+    ``panels`` maps a panel title to ``(n, mean, se)`` from
+    ``reducers.paired_difference``; grid points where the band excludes 0 are
+    drawn filled (in the colour of the winner), the others open.
+    """
+    ncol = len(panels)
+    fig, axes = figure(ncols=ncol, width=3.4 * ncol, height=3.2, squeeze=False)
+    for ax, (title, (n, mean, se)) in zip(axes[0], panels.items()):
+        n, mean, se = (np.asarray(v, dtype=float) for v in (n, mean, se))
+        ax.fill_between(n, mean - z * se, mean + z * se, color=GREY, alpha=0.3, lw=0,
+                        label=f"±{z:g} standard errors")
+        ax.plot(n, mean, "-", color=REFERENCE, lw=1)
+        for sign, kind in ((1, "pca"), (-1, "gaussian")):
+            c, m = RP_STYLE[kind]
+            sel = sign * mean > z * se
+            ax.plot(n[sel], mean[sel], m, color=c, ms=5, ls="none",
+                    label="PCA ahead" if sign > 0 else "Gaussian ahead")
+        tie = np.abs(mean) <= z * se
+        ax.plot(n[tie], mean[tie], "o", mfc="white", mec=REFERENCE, ms=5, ls="none", label="within the band")
+        ax.axhline(0.0, color=GREY, lw=0.8, ls=":")
+        ax.set_xscale("log", base=2)
+        ax.set_title(title, fontsize=9, loc="left")
+        ax.set_xlabel("target dimension n")
+    axes[0, 0].set_ylabel("10-NN kept: PCA minus Gaussian")
+    axes[0, -1].legend(fontsize=7, loc="best")
     return fig

@@ -257,3 +257,25 @@ def rsvd_view(report: dict):
     ax2.set_title(f"rank {k}: {100 * report['storage']:.1f}% of the numbers", fontsize=10)
     ax2.axis("off")
     return fig
+
+
+# --- block Krylov against subspace iteration (issue #16), appended so that edits above merge cleanly
+__all__ += ["rsvd_krylov"]
+
+
+@styled
+def rsvd_krylov(out: dict, sigma_next: float, title: str = ""):
+    """Spectral error over ``sigma_{k+1}`` against matrix-vector products, subspace iteration and block Krylov.
+
+    ``out`` is the output of :func:`jl_lab.rsvd.krylov_comparison`.  Figure ``fig-rsvd-krylov`` of page ``rsvd``.
+    """
+    fig, ax = figure(width=5.6, height=3.4)
+    ax.plot(out["si_matvecs"], out["si_error"] / sigma_next, "o-", color=PALETTE[3], label="subspace iteration (p = 10)")
+    ax.plot(out["krylov_matvecs"], out["krylov_error"] / sigma_next, "s-", color=PALETTE[0], label="block Krylov (block k)")
+    ax.axhline(1.0, color=REFERENCE, ls="--", lw=1, label=r"optimal $\sigma_{k+1}$")
+    ax.set_xlabel("products of M or M^T with a vector")
+    ax.set_ylabel(r"$\|M - \hat M\|_2 / \sigma_{k+1}$")
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    return fig
