@@ -249,14 +249,14 @@ def rsvd_view(M, k: int = 20, oversample: int = 10, power_iters: int = 1, s_true
     """Compute and draw one view of the randomized-SVD explorer (also the page's static figure).
 
     Runs :func:`jl_lab.rsvd.approximation_report` (the randomized SVD, its two
-    spectral errors and the HMT bound) and draws :func:`jl_lab.plots.rsvd_view`.
+    spectral errors and the HMT bound) and draws :func:`jl_lab.plots.rsvd_report`.
     Pass ``s_true`` (all singular values of ``M``) to avoid recomputing them.
     """
     from . import plots, rsvd
 
     with _one_blas_thread():  # small products: threads only add overhead, and collapse on a busy machine
         report = rsvd.approximation_report(M, k, oversample, power_iters, s_true=s_true, rng=rng)
-    return plots.rsvd_view(report)
+    return plots.rsvd_report(report)
 
 
 _one_blas_thread = one_blas_thread  # one definition, in jl_lab._timing
@@ -306,7 +306,7 @@ def attention_view(family: str = "sparse", L: int = 64, d: int = 3, max_iter: in
 
     Draws a target of ``family`` (parameters :data:`jl_lab.attention.DEFAULT_PARAMS`)
     of length ``L``, fits a head of size ``d`` (:func:`jl_lab.attention.fit_attention`)
-    and shows target, fit and the worst row (:func:`jl_lab.plots.attn_fit_view`).
+    and shows target, fit and the worst row (:func:`jl_lab.plots.attn_fit`).
     """
     from . import attention, plots
 
@@ -314,7 +314,7 @@ def attention_view(family: str = "sparse", L: int = 64, d: int = 3, max_iter: in
     P = attention.make_target(family, L, rng=rng, **attention.DEFAULT_PARAMS[family])
     fit = attention.fit_attention(P, d, max_iter=max_iter, rng=rng)
     title = f"{family}, L = {L}, d = {d}: worst-row TV {fit.max_tv:.3f}, mean KL {fit.kl:.3g}"
-    return plots.attn_fit_view(P, fit.A, title)
+    return plots.attn_fit(P, fit.A, title)
 
 
 def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -> widgets.VBox:

@@ -107,7 +107,7 @@ def _inputs():
         "rsvd_timings": (({"dense": {"a": {"time": 0.1, "error": 1.0}, "b": {"time": 0.2, "error": 1.1}}},
                           {"dense": 1.0}), {}),
         "rsvd_compression": ((img, comp), {"show": (0, 2, 4)}),
-        "rsvd_view": ((report,), {}),
+        "rsvd_report": ((report,), {}),
         "cocluster_spectrum": (({"exact": sv, "estimate": sv * 1.1}, 2), {}),
         "cocluster_factors": (((U[:, :3], sv[:3], Vt[:3]), (np.full((20, 2), 0.5), np.full((2, 2), 0.5),
                                                              np.full((2, 20), 0.05))), {}),
@@ -120,12 +120,18 @@ def _inputs():
         "dim_sampled_entropy": ((n_grid, {10: RNG.random((3, 4))}, {10: RNG.random(4)}, {10: 4}), {}),
         "attn_head_size_sweep": (([8, 16], {"sparse": [2, 4]}, 64, {"entropy": (np.array([1.0, 2.0]), "--")}), {}),
         "attn_logit_bound": (([1.0, 2.0, 4.0], [8, 4, 2], 16, 2.0, 3), {}),
-        "attn_fit_view": ((P, fit.A), {"title": "toy"}),
+        "attn_fit": ((P, fit.A), {"title": "toy"}),
     }
 
 
 _NOT_FIGURES = {"use_style", "style", "figure", "styled", "table", "FrameSlider", "frame_slider"}
-FIGURES = [n for n in plots.__all__ if n not in _NOT_FIGURES and callable(getattr(plots, n))]
+FIGURES = [n for n in plots.__all__
+           if n not in _NOT_FIGURES and n not in plots.DEPRECATED_ALIASES and callable(getattr(plots, n))]
+
+
+def test_deprecated_names_are_the_renamed_figures():
+    for old, new in plots.DEPRECATED_ALIASES.items():
+        assert getattr(plots, old) is getattr(plots, new)
 
 
 @pytest.fixture(scope="module")

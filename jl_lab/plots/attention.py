@@ -10,7 +10,7 @@ import numpy as np
 
 from ._style import GREY, PALETTE, REFERENCE, figure, styled
 
-__all__ = ["attn_head_size_sweep", "attn_logit_bound", "attn_fit_view"]
+__all__ = ["attn_head_size_sweep", "attn_logit_bound", "attn_fit", "attn_fit_view"]
 
 
 _ATTN_STYLE = {
@@ -73,7 +73,7 @@ def attn_logit_bound(B, d_min, d_max: int, b_necessary: float, d_unbounded: int)
 
 
 @styled
-def attn_fit_view(P, A, title: str = ""):
+def attn_fit(P, A, title: str = ""):
     """The target attention matrix next to its fit (same colour scale), and the worst row of both.
 
     Kept light (no colour bar, two ticks per heat-map axis) so that the
@@ -107,3 +107,7 @@ def attn_fit_view(P, A, title: str = ""):
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
+
+
+#: Deprecated name of :func:`attn_fit` (``*_view`` means compute + draw, in :mod:`jl_lab.widgets`).
+attn_fit_view = attn_fit

@@ -11,7 +11,7 @@ import numpy as np
 
 from ._style import GREY, PALETTE, REFERENCE, figure, styled
 
-__all__ = ["rsvd_seed_recipe", "rsvd_qqt", "rsvd_error_sweep", "rsvd_power_spectra", "rsvd_normalizers", "rsvd_timings", "rsvd_compression", "rsvd_view"]
+__all__ = ["rsvd_seed_recipe", "rsvd_qqt", "rsvd_error_sweep", "rsvd_power_spectra", "rsvd_normalizers", "rsvd_timings", "rsvd_compression", "rsvd_report", "rsvd_view"]
 
 
 _RSVD_STYLE = {
@@ -214,7 +214,7 @@ def rsvd_compression(img, curve: dict, show=(0, 2, 4)):
 
 
 @styled
-def rsvd_view(report: dict):
+def rsvd_report(report: dict):
     """One view of the randomized-SVD explorer, from :func:`jl_lab.rsvd.approximation_report`.
 
     Left: the true spectrum, the ``k`` estimated singular values, and four
@@ -279,3 +279,7 @@ def rsvd_krylov(out: dict, sigma_next: float, title: str = ""):
         ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     return fig
+
+
+#: Deprecated name of :func:`rsvd_report` (``*_view`` means compute + draw, in :mod:`jl_lab.widgets`).
+rsvd_view = rsvd_report
