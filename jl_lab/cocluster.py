@@ -736,7 +736,7 @@ def spectral_cocluster(counts, n_clusters: int, rng=None, *, n_init: int = 5):
     gen = check_rng(rng)
     Z = dhillon_embedding(counts, n_clusters, rng=gen)
     labels, _ = _kmeans(Z, int(n_clusters), gen, n_init)
-    m = counts.shape[0]
+    m = np.shape(counts)[0] if not sp.issparse(counts) else counts.shape[0]  # counts may be a list of lists
     return labels[:m], labels[m:]
 
 

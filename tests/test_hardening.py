@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from jl_lab import attention, bounds, cocluster, data, entropy, lsh, projections, reducers, rsvd
+from jl_lab import attention, bounds, cocluster, corpus, data, entropy, lsh, projections, reducers, rsvd
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(30, 8))
@@ -153,6 +153,9 @@ CALLS = [
     ("entropy.estimated_entropy", entropy.estimated_entropy, {"N": 100, "n": 8}, {"N": [0, 1j], "n": [0, 1j, []]}),
     ("entropy.entropy_dimension", entropy.entropy_dimension, {"N": 100}, {"N": [0, 1j, np.nan]}),
     ("entropy.sampled_entropy", entropy.sampled_entropy, {"N": 20, "n": 4, "rng": 0}, {"N": [0, HUGE], "n": [0, HUGE]}),
+    ("corpus.tokenize", corpus.tokenize, {"text": "A b, c."}, {"text": [123, ["a", "b"], b"bytes"]}),
+    ("corpus.corpus_text", corpus.corpus_text, {"name": "zen"}, {"name": ["nope", 3]}),
+    ("corpus.load_corpus", corpus.load_corpus, {"name": "zen", "max_tokens": 50}, {"name": ["nope"], "max_tokens": [0, 2.5, HUGE]}),
     ("data.orthonormal_points", data.orthonormal_points, {"n_points": 4}, {"n_points": [0, HUGE, 2.5], "n_features": [2, HUGE]}),
     ("data.image_patches", data.image_patches, {"n_patches": 4, "rng": 0}, {"n_patches": [0, HUGE], "size": [0, HUGE]}),
 ]
@@ -215,6 +218,13 @@ def test_nearly_duplicate_points_are_not_duplicates():
     assert np.all(np.isfinite(r)) and np.allclose(r, exact, rtol=1e-6)
     with pytest.raises(ValueError, match="duplicate rows"):
         projections.pairwise_distortion(np.vstack([X, X[:1]]), np.ones((31, 2)))
+
+
+def test_list_input_is_accepted_where_arrays_are():
+    """spectral_cocluster leaked an AttributeError on a list of lists; a list is a matrix like any other."""
+    rows, cols = cocluster.spectral_cocluster(COUNTS.tolist(), 3, rng=0)
+    ref = cocluster.spectral_cocluster(COUNTS, 3, rng=0)
+    assert np.array_equal(rows, ref[0]) and np.array_equal(cols, ref[1])
 
 
 def test_tiny_eps_does_not_wrap():
