@@ -247,7 +247,7 @@ def test_svd_signs_follow_svd_flip_and_do_not_depend_on_the_seed():
     outs = [rsvd.randomized_svd(low_rank, 3, rng=seed) for seed in range(4)]
     for U, _, Vt in outs[1:]:
         assert np.allclose(U, outs[0][0], atol=1e-8) and np.allclose(Vt, outs[0][2], atol=1e-8)
-    U, s, Vt = outs[0]
+    U, _, Vt = outs[0]
     Uf, Vf = sklearn_extmath.svd_flip(U.copy(), Vt.copy(), u_based_decision=True)
     assert np.array_equal(Uf, U) and np.array_equal(Vf, Vt)
 
