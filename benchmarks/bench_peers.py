@@ -79,6 +79,15 @@ def main() -> int:
                      "no configuration reached recall 0.9" if best is None else
                      f"b={best['n_bits']}, L={best['n_tables']}: recall {best['recall']:.3f}, {best['vs_numpy']:.2f} x exact NumPy time"))
 
+    # the limits again, now: on a shared machine the first measurement may have been slowed by load;
+    # every share is recomputed with the best rates seen (printed above with the first measurement)
+    again = perf.machine_limits(REPEATS)
+    lim = {key: max(lim[key], again[key]) for key in lim}
+    for rows in (proj, svd, ham):
+        perf.rescore_shares(rows, lim)
+    print(f"\nmachine, best of two measurements (start and end): GEMM {lim['gemm64'] / 1e9:.1f} GFlop/s float64, "
+          f"{lim['gemm32'] / 1e9:.1f} float32; memory bandwidth {lim['bandwidth'] / 1e9:.1f} GB/s (the saved shares use these)")
+
     print("\nTargets")
     for what, ok, detail in verdicts:
         print(f"  [{'met' if ok else 'NOT met'}] {what}: {detail}")

@@ -8,7 +8,9 @@ by computing every claim.  One module per idea; import the module you need::
     from jl_lab import bounds, projections
 
 The numerical modules depend on numpy and scipy only.  ``jl_lab.plots`` and
-``jl_lab.widgets`` additionally need matplotlib and ipywidgets.
+``jl_lab.widgets`` additionally need matplotlib and ipywidgets; ``jl_lab.scale_out``
+(dask arrays given to ``random_projection``, ``sign_codes`` and
+``randomized_svd``) needs dask and distributed, imported only when used.
 """
 
 __version__ = "0.1.0"
@@ -26,6 +28,7 @@ __all__ = [
     "projections",
     "reducers",
     "rsvd",
+    "scale_out",
     "sketch",
     "widgets",
 ]

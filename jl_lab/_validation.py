@@ -27,6 +27,7 @@ __all__ = [
     "check_stochastic",
     "MAX_ELEMENTS",
     "DataDimensionalityWarning",
+    "is_dask_array",
 ]
 
 
@@ -301,3 +302,9 @@ def check_choice(value, name: str, choices) -> str:
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
     return value
+
+
+def is_dask_array(X) -> bool:
+    """True for a ``dask.array.Array``, detected by its type's module so that dask is never imported here."""
+    t = type(X)
+    return t.__name__ == "Array" and t.__module__.split(".")[0] == "dask"

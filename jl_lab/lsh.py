@@ -47,7 +47,7 @@ import scipy.sparse as sp
 from scipy.optimize import brentq
 
 from ._timing import best_time
-from ._validation import check_array, check_choice, check_int, check_real, check_rng
+from ._validation import check_array, check_choice, check_int, check_real, check_rng, is_dask_array
 from ._validation import _asarray, check_ints, check_values
 
 __all__ = [
@@ -164,7 +164,9 @@ def sign_codes(X, n_bits: int, rng=None) -> np.ndarray:
     Parameters
     ----------
     X : array_like of shape (N, D) or scipy.sparse matrix
-        Points as rows, none of them zero.
+        Points as rows, none of them zero.  A ``dask.array.Array`` chunked by
+        rows gives lazy dask codes, computed block by block
+        (:func:`jl_lab.scale_out.dask_sign_codes`).
     n_bits : int
         Number of random hyperplanes (bits per point), ``>= 1``.
     rng : None, int or numpy.random.Generator
@@ -197,6 +199,10 @@ def sign_codes(X, n_bits: int, rng=None) -> np.ndarray:
     >>> int(hamming_distance(codes[0], codes[2]))  # opposite vectors differ in every bit
     12
     """
+    if is_dask_array(X):  # lazy, block by block (jl_lab.scale_out imports dask)
+        from .scale_out import dask_sign_codes
+
+        return dask_sign_codes(X, check_int(n_bits, "n_bits", 1), check_rng(rng))
     X, _ = _check_points(X, "X")
     n_bits = check_int(n_bits, "n_bits", 1)
     gen = check_rng(rng)

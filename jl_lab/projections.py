@@ -36,7 +36,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
-from ._validation import check_array, check_choice, check_int, check_rng
+from ._validation import check_array, check_choice, check_int, check_rng, is_dask_array
 from ._validation import DataDimensionalityWarning, check_size
 
 __all__ = [
@@ -283,7 +283,9 @@ def random_projection(X, n_components: int, kind: str = "gaussian", rng=None) ->
     ----------
     X : array_like of shape (N, D) or scipy.sparse matrix
         Points as rows.  Sparse input is accepted by ``"gaussian"``,
-        ``"achlioptas"`` and ``"very-sparse"``.
+        ``"achlioptas"`` and ``"very-sparse"``.  A ``dask.array.Array`` chunked by
+        rows gives a lazy dask array, computed block by block
+        (:func:`jl_lab.scale_out.dask_random_projection`).
     n_components : int
         Target dimension ``n >= 1``.  For ``"srht"``, at most the padded
         dimension ``2^ceil(log2 D)``.
@@ -316,6 +318,10 @@ def random_projection(X, n_components: int, kind: str = "gaussian", rng=None) ->
     (8, 4)
     """
     check_choice(kind, "kind", KINDS)
+    if is_dask_array(X):  # lazy, block by block (jl_lab.scale_out imports dask)
+        from .scale_out import dask_random_projection
+
+        return dask_random_projection(X, check_int(n_components, "n_components", 1), kind, check_rng(rng))
     X = check_array(X, "X", ndim=2, accept_sparse=kind != "srht", dtype=_float_dtype(X))
     n = check_int(n_components, "n_components", 1)
     check_size(n * (X.shape[0] + X.shape[1]), "n_components")

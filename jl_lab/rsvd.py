@@ -53,7 +53,7 @@ from scipy.linalg import lapack
 from scipy.sparse.linalg import LinearOperator, svds
 
 from ._timing import best_time
-from ._validation import check_array, check_choice, check_int, check_rng
+from ._validation import check_array, check_choice, check_int, check_rng, is_dask_array
 from ._validation import check_ints, check_values
 from .projections import _float_dtype
 
@@ -313,7 +313,9 @@ def randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, rng=No
     ----------
     M : ndarray, scipy.sparse matrix or LinearOperator of shape (m, n)
         Real input.  A wide matrix (``m < n``) is processed as ``M^T``, so the
-        test matrix and the small SVD are always on the smaller side.
+        test matrix and the small SVD are always on the smaller side.  A tall
+        ``dask.array.Array`` chunked by rows is read ``q + 1`` times and ``U``
+        comes back as a lazy dask array (:func:`jl_lab.scale_out.dask_randomized_svd`).
     k : int
         Target rank, ``1 <= k <= min(m, n)``.
     oversample : int
@@ -373,6 +375,13 @@ def randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, rng=No
     >>> bool(np.allclose(U @ np.diag(s) @ Vt, M))
     True
     """
+    if is_dask_array(M):  # q + 1 passes over row blocks (jl_lab.scale_out imports dask)
+        from .scale_out import dask_randomized_svd
+
+        check_int(oversample, "oversample", 0)
+        check_int(power_iters, "power_iters", 0)
+        check_choice(normalizer, "normalizer", NORMALIZERS)
+        return dask_randomized_svd(M, k, oversample, power_iters, check_rng(rng), normalizer)
     M = _as_operator(M)
     m, n = M.shape
     k = check_int(k, "k", 1, min(m, n))
@@ -1142,6 +1151,8 @@ def single_pass_svd(M, k: int, rng=None, range_size: int | None = None, corange_
     M : array_like of shape (m, n), scipy.sparse matrix, or an iterable of row blocks
         An iterable (e.g. a generator reading a file) yields 2-D arrays with the
         same number of columns; each block is used once and can be discarded.
+        A ``dask.array.Array`` chunked by rows is sketched in one parallel pass
+        (:func:`jl_lab.scale_out.dask_single_pass_svd`; ``U`` is then lazy).
     k : int
         Target rank, ``>= 1``.
     rng : None, int or numpy.random.Generator
@@ -1192,6 +1203,10 @@ def single_pass_svd(M, k: int, rng=None, range_size: int | None = None, corange_
     """
     k = check_int(k, "k", 1)
     block_rows = check_int(block_rows, "block_rows", 1)
+    if is_dask_array(M):  # one pass over row blocks (jl_lab.scale_out imports dask)
+        from .scale_out import dask_single_pass_svd
+
+        return dask_single_pass_svd(M, k, check_rng(rng), range_size, corange_size)
     if hasattr(M, "__next__") or (isinstance(M, (list, tuple)) and len(M) > 0
                                   and all(sp.issparse(b) or np.ndim(b) == 2 for b in M)):
         blocks = iter(M)                                      # a stream of row blocks

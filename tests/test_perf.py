@@ -93,3 +93,10 @@ def test_bench_page_renders_results_and_a_note_without_them():
     text = "".join(n.astext() for n in jl_bench.render(res))
     for piece in ("500.0", "0.50", "10% of GEMM", "1.0100", "20% of memory", "0.950", "Met: x (y)."):
         assert piece in text, piece
+
+
+def test_rescore_uses_the_better_limits_and_skips_rows_without_flops():
+    rows = [{"flops": 1e10, "bytes": 1e9, "seconds": 2.0, "dtype": "float32", "share": 9.0, "bound": "x"},
+            {"flops": float("nan"), "bytes": 1.0, "seconds": 1.0, "share": float("nan"), "bound": ""}]
+    perf.rescore_shares(rows, LIMITS)
+    assert (rows[0]["share"], rows[0]["bound"]) == (0.25, "GEMM") and np.isnan(rows[1]["share"])

@@ -80,6 +80,8 @@ def _inputs():
         "sketch_residuals": ((sketch.residual_sweep(A, b, [20, 40], kinds=("gaussian",), trials=2, rng=0),), {}),
         "sketch_preconditioning": ((sketch.preconditioning_sweep([10.0, 100.0], 200, 5, 40, rng=0), "sparse-sign"), {}),
         "sketch_timings": ((sketch.lstsq_timings(A, b, 40, repeats=1, rng=0), "toy"), {}),
+        "scale_out_summary": (([1000, 2000, 4000], [0.1, 0.2, 0.4], 1e-4, 0.0,
+                               {"numpy": {"passes": 6.0, "seconds": 0.5}, "dask": {"passes": 2.0, "seconds": 0.3}}), {}),
         "dim_wordvec_quality": (({100: ([2, 4, 8], [[0.1, 0.3, 0.2], [0.15, 0.25, 0.2]])},), {}),
         "plot_tail_bound": ((dims, eps_values, exact, exact * 2), {}),
         "plot_dimension_vs_log": (({"toy": (np.array([1.0, 2.0]), np.array([10, 20]))}, {"su24": 24}), {}),

@@ -6,7 +6,7 @@ widgets call the same functions, so the static figure and the interactive one lo
 ``from jl_lab import plots; plots.<name>`` reaches every figure; the chapter modules are
 :mod:`~jl_lab.plots.jl_lemma`, :mod:`~jl_lab.plots.rp_vs_pca`, :mod:`~jl_lab.plots.lsh`,
 :mod:`~jl_lab.plots.rsvd`, :mod:`~jl_lab.plots.sketch`, :mod:`~jl_lab.plots.cocluster`, :mod:`~jl_lab.plots.dimension_formula` and
-:mod:`~jl_lab.plots.attention`; the frame slider lives in :mod:`jl_lab.frame_slider`.
+:mod:`~jl_lab.plots.attention`, and :mod:`~jl_lab.plots.scale_out` for the appendix; the frame slider lives in :mod:`jl_lab.frame_slider`.
 """
 
 from ._style import *  # noqa: F401,F403
@@ -25,6 +25,8 @@ from .rp_vs_pca import *  # noqa: F401,F403
 from .rp_vs_pca import __all__ as _rp_vs_pca_all
 from .rsvd import *  # noqa: F401,F403
 from .rsvd import __all__ as _rsvd_all
+from .scale_out import *  # noqa: F401,F403
+from .scale_out import __all__ as _scale_out_all
 from .sketch import *  # noqa: F401,F403
 from .sketch import __all__ as _sketch_all
 from ..frame_slider import FrameSlider, frame_slider  # noqa: F401,E402,I001  isort: skip  (pages keep plots.frame_slider)
@@ -35,5 +37,5 @@ DEPRECATED_ALIASES = {"rsvd_view": "rsvd_report", "attn_fit_view": "attn_fit"}
 
 __all__ = [
     *_style_all, *_jl_lemma_all, *_rp_vs_pca_all, *_lsh_all, *_rsvd_all, *_sketch_all, *_cocluster_all, *_dimension_formula_all,
-    *_attention_all, "FrameSlider", "frame_slider",
+    *_attention_all, *_scale_out_all, "FrameSlider", "frame_slider",
 ]
