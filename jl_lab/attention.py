@@ -35,6 +35,7 @@ from scipy.special import softmax
 
 from ._timing import one_blas_thread
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
+from ._validation import check_stochastic as _check_rows  # rows that are probability vectors, any shape
 
 __all__ = [
     "FAMILIES",
@@ -354,8 +355,8 @@ def row_kl(P, A) -> np.ndarray:
     >>> row_kl([[1.0, 0.0]], [[0.5, 0.5]]).round(4).tolist()
     [0.6931]
     """
-    P = check_array(P, "P", ndim=2, nonnegative=True)
-    A = check_array(A, "A", ndim=2, nonnegative=True)
+    P = _check_rows(P, "P")
+    A = _check_rows(A, "A")
     if P.shape != A.shape:
         raise ValueError(f"P and A must have the same shape, got {P.shape} and {A.shape}")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -378,8 +379,8 @@ def row_tv(P, A) -> np.ndarray:
     >>> row_tv([[1.0, 0.0]], [[0.5, 0.5]]).tolist()
     [0.5]
     """
-    P = check_array(P, "P", ndim=2)
-    A = check_array(A, "A", ndim=2)
+    P = _check_rows(P, "P")
+    A = _check_rows(A, "A")
     if P.shape != A.shape:
         raise ValueError(f"P and A must have the same shape, got {P.shape} and {A.shape}")
     return 0.5 * np.abs(P - A).sum(axis=1)
@@ -523,7 +524,7 @@ def _start(init, P, d, gen, spectral_cache):
 
 
 @_single_threaded
-def fit_attention(
+def _fit_attention(
     P,
     d: int,
     max_iter: int = 500,
@@ -532,7 +533,7 @@ def fit_attention(
     stop_tv: float | None = None,
     logit_bound: float | None = None,
     rng=None,
-    _spectral_cache=None,
+    spectral_cache=None,
 ) -> AttentionFit:
     r"""Fit ``softmax(Q K^T)`` with ``Q, K`` in ``R^{L x d}`` to a row-stochastic target ``P``.
 
@@ -622,7 +623,7 @@ def fit_attention(
     f = _objective(P, L, d, stop_tv, logit_bound)
     best = None
     for run in range(n_restarts):
-        Q0, K0 = _start(init if run == 0 else "random", P, d, gen, _spectral_cache)
+        Q0, K0 = _start(init if run == 0 else "random", P, d, gen, spectral_cache)
         x0 = np.concatenate([Q0.ravel(), K0.ravel()])
         count = [0]
 
@@ -775,9 +776,9 @@ def min_head_size(
         if d > d_max:
             return True  # sentinel: "d_max + 1" stands for "not reached"
         if d not in verdicts:
-            fit = fit_attention(
+            fit = _fit_attention(
                 P, d, max_iter=max_iter, n_restarts=n_restarts, stop_tv=tol,
-                logit_bound=logit_bound, rng=_seed_for(base, d), _spectral_cache=cache,
+                logit_bound=logit_bound, rng=_seed_for(base, d), spectral_cache=cache,
             )
             verdicts[d] = fit.max_tv <= tol
         return verdicts[d]
@@ -1242,3 +1243,22 @@ def linformer_error(P, V, k_values, trials: int = 5, rng=None) -> dict:
     res = {key: np.asarray(v) for key, v in out.items()}
     res["jl_scale"] = float(np.sqrt(pf2 * vf2) / norm_out)
     return res
+
+
+def fit_attention(
+    P,
+    d: int,
+    max_iter: int = 500,
+    n_restarts: int = 1,
+    init="spectral",
+    stop_tv: float | None = None,
+    logit_bound: float | None = None,
+    rng=None,
+) -> AttentionFit:
+    # The public face of _fit_attention, without its private spectral_cache argument
+    # (min_head_size passes the SVD of P once for every d it tries).
+    return _fit_attention(P, d, max_iter, n_restarts, init, stop_tv, logit_bound, rng)
+
+
+fit_attention.__doc__ = _fit_attention.__doc__
+_fit_attention.__doc__ = """:func:`fit_attention` with ``spectral_cache``: the SVD of ``P`` (from ``_spectral``), reused across ``d``."""

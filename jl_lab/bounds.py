@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._validation import check_array, check_choice, check_eps, check_int, check_real, check_rng
+from ._validation import MAX_ELEMENTS, _asarray, check_ints
 from .projections import KINDS, _condensed_sqdist, _dense, _projected_columns
 
 __all__ = [
@@ -43,7 +44,7 @@ METHODS = ("su24", "su16", "dasgupta-gupta", "achlioptas")
 
 
 def _check_n_points(n_points) -> np.ndarray:
-    arr = np.asarray(n_points)
+    arr = _asarray(n_points, "n_points")
     if arr.dtype.kind not in "iuf" or arr.size == 0:
         raise TypeError(f"n_points must be a positive integer or an array of them, got {n_points!r}")
     if np.any(~np.isfinite(arr)) or np.any(arr < 1) or np.any(arr != np.floor(arr)):
@@ -138,6 +139,11 @@ def jl_min_dim(n_points, eps, method: str = "dasgupta-gupta", beta: float = 1.0)
     n = _check_n_points(n_points)
     eps_arr = check_eps(eps)
     bound = np.log(n) * jl_constant(eps_arr, method, beta)
+    if np.any(bound >= 2.0**62):  # int64 would wrap: refuse, naming eps (the only way to ask for so much)
+        raise ValueError(
+            f"eps is too small: the {method} bound asks for {float(np.max(bound)):.3g} dimensions, beyond 2**62; "
+            "eps must be in (0, 1) and large enough for an integer answer"
+        )
     if method == "dasgupta-gupta":
         out = bound.astype(np.int64)
     elif method == "achlioptas":
@@ -170,9 +176,9 @@ def gaussian_tail_bound(n_components, eps):
     >>> round(float(gaussian_tail_bound(800, 0.1)), 4)
     0.7358
     """
-    n = np.asarray(n_components, dtype=float)
-    if np.any(n < 1):
-        raise ValueError(f"n_components must be >= 1, got {n_components!r}")
+    n = check_array(n_components, "n_components", ndim=(0, 1, 2), min_rows=1)
+    if n.size == 0 or np.any(n < 1):
+        raise ValueError(f"n_components must be >= 1 (a dimension or an array of them), got {n_components!r}")
     e = check_eps(eps)
     out = 2.0 * np.exp(-(e**2) * n / 8.0)
     return float(out) if out.ndim == 0 else out
@@ -220,16 +226,14 @@ def _check_common(X, eps, dims, kind, trials, rng):
     check_choice(kind, "kind", KINDS)
     X = check_array(X, "X", ndim=2, accept_sparse=kind != "srht", min_rows=2)
     eps = float(check_eps(eps))
-    dims = np.atleast_1d(np.asarray(dims))
-    if dims.dtype.kind not in "iu" or dims.ndim != 1 or np.any(dims < 1):
-        raise ValueError(f"dims must be a 1-d array of integers >= 1, got {dims!r}")
+    dims = check_ints(dims, "dims", 1, MAX_ELEMENTS // X.shape[1])
     trials = check_int(trials, "trials", 1)
     return X, dims.astype(np.int64), eps, trials, check_rng(rng)
 
 
 def _base_sqdist(X) -> np.ndarray:
     base = _condensed_sqdist(_dense(X))
-    if np.any(base <= 1e-12 * base.max()):
+    if np.any(base <= 0):
         raise ValueError("X must not contain duplicate rows (a zero distance has no distortion ratio)")
     return base
 

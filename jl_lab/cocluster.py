@@ -47,6 +47,7 @@ import scipy.sparse.linalg as spla
 from scipy.cluster.vq import ClusterError, kmeans2
 
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
+from ._validation import check_labels, check_values
 
 __all__ = [
     "block_view",
@@ -130,6 +131,12 @@ def bigram_counts(tokens, vocab_size: int | None = None, min_count: int = 1, voc
         raise TypeError(f"tokens must be a sequence of tokens, got {type(tokens).__name__}")
     if len(tokens) < 2:
         raise ValueError(f"tokens must hold at least 2 tokens to form a bigram, got {len(tokens)} (empty corpus?)")
+    if isinstance(tokens, np.ndarray) and tokens.dtype.kind == "c":
+        raise TypeError(f"tokens must be strings or integer word ids, got dtype {tokens.dtype}")
+    if not isinstance(tokens, np.ndarray) and any(
+        isinstance(t, (list, tuple, dict, set, np.ndarray, complex)) for t in tokens[:1000]
+    ):  # the first 1000 are enough to catch a list of sentences instead of tokens
+        raise TypeError("tokens must be a flat sequence of tokens (str or int), got nested sequences")
     if vocab is None:
         min_count = check_int(min_count, "min_count", 1)
         if vocab_size is not None:
@@ -729,7 +736,7 @@ def spectral_cocluster(counts, n_clusters: int, rng=None, *, n_init: int = 5):
     gen = check_rng(rng)
     Z = dhillon_embedding(counts, n_clusters, rng=gen)
     labels, _ = _kmeans(Z, int(n_clusters), gen, n_init)
-    m = counts.shape[0]
+    m = np.shape(counts)[0] if not sp.issparse(counts) else counts.shape[0]  # counts may be a list of lists
     return labels[:m], labels[m:]
 
 
@@ -1105,7 +1112,7 @@ def class_transition(counts, row_labels, col_labels, n_row_classes=None, n_col_c
     """
     C = sp.csr_matrix(check_array(counts, "counts", accept_sparse=True, nonnegative=True))
     m, n = C.shape
-    rl, cl = np.asarray(row_labels), np.asarray(col_labels)
+    rl, cl = check_labels(row_labels, "row_labels", m), check_labels(col_labels, "col_labels", n)
     if rl.shape != (m,) or rl.dtype.kind not in "iu":
         raise ValueError(f"row_labels must be integers of shape ({m},), got {rl.dtype} of shape {rl.shape}")
     if cl.shape != (n,) or cl.dtype.kind not in "iu":
@@ -1153,14 +1160,16 @@ def reorder(counts, row_labels, col_labels, row_weights=None, col_weights=None):
     """
     C = check_array(counts, "counts", accept_sparse=True, nonnegative=True)
     m, n = C.shape
-    rl = np.asarray(row_labels)
-    cl = np.asarray(col_labels)
+    rl = check_labels(row_labels, "row_labels", m)
+    cl = check_labels(col_labels, "col_labels", n)
     if rl.shape != (m,):
         raise ValueError(f"row_labels must have shape ({m},), got {rl.shape}")
     if cl.shape != (n,):
         raise ValueError(f"col_labels must have shape ({n},), got {cl.shape}")
-    rw = np.asarray(C.sum(axis=1)).ravel() if row_weights is None else np.asarray(row_weights, float)
-    cw = np.asarray(C.sum(axis=0)).ravel() if col_weights is None else np.asarray(col_weights, float)
+    rw = np.asarray(C.sum(axis=1)).ravel() if row_weights is None else check_array(row_weights, "row_weights", ndim=1)
+    cw = np.asarray(C.sum(axis=0)).ravel() if col_weights is None else check_array(col_weights, "col_weights", ndim=1)
+    if rw.shape != (m,) or cw.shape != (n,):
+        raise ValueError(f"row_weights and col_weights must have shapes ({m},) and ({n},), got {rw.shape} and {cw.shape}")
 
     def order(labels, w):
         uniq = np.unique(labels)
@@ -1199,7 +1208,7 @@ def cluster_top_words(labels, vocab, weights, n_top: int = 8) -> list[tuple[int,
     >>> cluster_top_words([0, 1, 0], ["a", "b", "c"], [1, 5, 3], n_top=2)
     [(1, ['b']), (0, ['c', 'a'])]
     """
-    labels = np.asarray(labels)
+    labels = check_labels(labels, "labels")
     w = check_array(weights, "weights", ndim=1)
     n_top = check_int(n_top, "n_top", 1)
     if labels.shape != w.shape or len(vocab) != w.size:
@@ -1332,6 +1341,7 @@ def nearest_neighbours(vectors, vocab, words, n_neighbours: int = 5) -> dict:
     {'a': [('b', 0.8)]}
     """
     X = check_array(vectors, "vectors")
+    words = check_values([words] if isinstance(words, str) else words, "words")
     if len(vocab) != X.shape[0]:
         raise ValueError(f"vocab must have one entry per row of vectors ({X.shape[0]}), got {len(vocab)}")
     k = check_int(n_neighbours, "n_neighbours", 1, X.shape[0] - 1)

@@ -48,6 +48,7 @@ from scipy.optimize import brentq
 
 from ._timing import best_time
 from ._validation import check_array, check_choice, check_int, check_real, check_rng, is_dask_array
+from ._validation import _asarray, check_ints, check_values
 
 __all__ = [
     "ESTIMATORS",
@@ -106,11 +107,13 @@ def _check_values(x, name: str, low: float, high: float, what: str) -> np.ndarra
 
 def _check_codes(codes, name: str) -> np.ndarray:
     """A uint8 array of 1 or 2 dimensions with at least one byte per code."""
-    arr = np.asarray(codes)
+    arr = _asarray(codes, name)
     if arr.dtype != np.uint8:
         raise TypeError(f"{name} must be packed codes of dtype uint8 (as from sign_codes), got dtype {arr.dtype}")
     if arr.ndim not in (1, 2) or arr.shape[-1] == 0:
         raise ValueError(f"{name} must have shape (n_bytes,) or (n_points, n_bytes) with n_bytes >= 1, got {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one code, got shape {arr.shape}")
     return arr
 
 
@@ -704,7 +707,7 @@ def chain_errors(X, n_values, n_draws: int = 1, rng=None) -> dict:
     X, norms = _check_points(X, "X")
     if X.shape[0] < 2:
         raise ValueError(f"X must have at least 2 rows (one pair), got {X.shape[0]}")
-    ns = np.asarray([check_int(v, "n_values", 1) for v in np.atleast_1d(n_values)], dtype=np.int64)
+    ns = check_ints(n_values, "n_values", 1)
     if ns.size == 0:
         raise ValueError("n_values must not be empty")
     draws = check_int(n_draws, "n_draws", 1)
@@ -768,7 +771,7 @@ def estimator_spread(rho_values, n_values, n_trials: int, rng=None) -> dict:
     (1, 2)
     """
     rhos = _check_values(rho_values, "rho_values", -1.0, 1.0, "cosines").reshape(-1)
-    ns = [check_int(v, "n_values", 1) for v in np.atleast_1d(n_values)]
+    ns = check_ints(n_values, "n_values", 1).tolist()
     if not ns:
         raise ValueError("n_values must not be empty")
     trials = check_int(n_trials, "n_trials", 2)
@@ -859,13 +862,13 @@ def recall_at_k(found, exact) -> float:
     >>> recall_at_k([[0, 1, 2]], [[2, 0, 5]])  # doctest: +ELLIPSIS
     0.666...
     """
-    f = np.asarray(found)
-    e = np.asarray(exact)
+    f = _asarray(found, "found")
+    e = _asarray(exact, "exact")
     for name, a in (("found", f), ("exact", e)):
         if a.ndim != 2 or a.shape[1] == 0 or a.dtype.kind not in "iu":
             raise ValueError(f"{name} must be a 2-D integer array of shape (M, k) with k >= 1, got {a.dtype} {a.shape}")
-    if f.shape[0] != e.shape[0]:
-        raise ValueError(f"found and exact must have the same number of rows (queries), got {f.shape[0]} and {e.shape[0]}")
+    if f.shape != e.shape:
+        raise ValueError(f"found and exact must have the same shape (the same number of rows, queries, and k), got {f.shape} and {e.shape}")
     hits = (f[:, :, None] == e[:, None, :]) & (e[:, None, :] >= 0)
     return float(hits.any(axis=1).sum() / e.size)
 

@@ -30,12 +30,14 @@ References
 from __future__ import annotations
 
 import functools
+import warnings
 
 import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
 from ._validation import check_array, check_choice, check_int, check_rng, is_dask_array
+from ._validation import DataDimensionalityWarning, check_size
 
 __all__ = [
     "KINDS",
@@ -296,6 +298,11 @@ def random_projection(X, n_components: int, kind: str = "gaussian", rng=None) ->
     -------
     Y : ndarray of shape (N, n_components)
 
+    Warns
+    -----
+    DataDimensionalityWarning
+        If ``n_components > D`` (as scikit-learn's random projections warn).
+
     Notes
     -----
     Every kind satisfies :math:`\\mathbb{E}\\|y\\|^2 = \\|x\\|^2`; the variance of
@@ -317,6 +324,13 @@ def random_projection(X, n_components: int, kind: str = "gaussian", rng=None) ->
         return dask_random_projection(X, check_int(n_components, "n_components", 1), kind, check_rng(rng))
     X = check_array(X, "X", ndim=2, accept_sparse=kind != "srht", dtype=_float_dtype(X))
     n = check_int(n_components, "n_components", 1)
+    check_size(n * (X.shape[0] + X.shape[1]), "n_components")
+    if n > X.shape[1]:
+        warnings.warn(
+            f"n_components={n} > n_features={X.shape[1]}: the projection has more dimensions than the data "
+            "(allowed, as the lemma does not need n <= D, but it reduces nothing)",
+            DataDimensionalityWarning, stacklevel=2,
+        )
     gen = check_rng(rng)
     Z, scale = _projected_columns(X, n, kind, gen)
     Z *= scale(n)
@@ -338,7 +352,15 @@ def _condensed_sqdist(Y: np.ndarray) -> np.ndarray:
     sq = np.einsum("ij,ij->i", Y, Y)
     G = Y @ Y.T
     i, j = _triu(Y.shape[0])
-    return np.maximum(sq[i] + sq[j] - 2.0 * G[i, j], 0.0)
+    d = np.maximum(sq[i] + sq[j] - 2.0 * G[i, j], 0.0)
+    # Where cancellation can have eaten the answer (a distance below 1e-6 of the norms, which holds
+    # all the Gram formula's rounding error), recompute from the differences: nearly duplicate rows
+    # keep their tiny, exact distance instead of rounding to zero.
+    close = np.flatnonzero(d <= 1e-6 * (sq[i] + sq[j]))
+    if close.size:
+        diff = Y[i[close]] - Y[j[close]]
+        d[close] = np.einsum("ij,ij->i", diff, diff)
+    return d
 
 
 @functools.lru_cache(maxsize=8)
@@ -379,7 +401,7 @@ def pairwise_distortion(X, Y) -> np.ndarray:
     if X.shape[0] != Y.shape[0]:
         raise ValueError(f"X and Y must have the same number of rows, got {X.shape[0]} and {Y.shape[0]}")
     dx = _condensed_sqdist(_dense(X))
-    if np.any(dx <= 1e-12 * max(dx.max(), 1e-300)):
+    if np.any(dx <= 0):
         raise ValueError("X must not contain duplicate rows (a zero distance has no distortion ratio)")
     return _condensed_sqdist(Y) / dx
 

@@ -40,6 +40,7 @@ import scipy.sparse as sp
 
 from ._timing import best_time
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
+from ._validation import check_ints, check_values
 from .projections import KINDS as RANDOM_KINDS
 from .projections import _float_dtype, _srht_apply, projection_matrix
 
@@ -568,10 +569,7 @@ def ratio_variance(X, n_components: int, kind: str = "gaussian") -> np.ndarray:
 
 
 def _check_n_values(n_values) -> np.ndarray:
-    arr = np.atleast_1d(np.asarray(n_values))
-    if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu" or np.any(arr < 1):
-        raise ValueError(f"n_values must be a non-empty 1-d array of integers >= 1, got {n_values!r}")
-    return arr.astype(np.int64)
+    return check_ints(n_values, "n_values", 1)
 
 
 def sweep(X, n_values, kinds=KINDS, k: int = 10, fit_on=None, repeats: int = 1, rng=None) -> np.ndarray:
@@ -632,7 +630,7 @@ def sweep(X, n_values, kinds=KINDS, k: int = 10, fit_on=None, repeats: int = 1, 
     n_values = np.unique(_check_n_values(n_values))
     if isinstance(kinds, str):
         raise TypeError("kinds must be a sequence of kind names, not a single string")
-    kinds = [check_choice(kd, "kinds", KINDS) for kd in kinds]
+    kinds = check_values(kinds, "kinds", lambda kd: check_choice(kd, "kinds", KINDS))
     k = check_int(k, "k", 1, N - 1)
     repeats = check_int(repeats, "repeats", 1)
     gen = check_rng(rng)

@@ -54,6 +54,7 @@ from scipy.sparse.linalg import LinearOperator, svds
 
 from ._timing import best_time
 from ._validation import check_array, check_choice, check_int, check_rng, is_dask_array
+from ._validation import check_ints, check_values
 from .projections import _float_dtype
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "normalizer_errors",
     "compare_solvers",
     "best_time",
+    "svd_flip",
 ]
 
 #: Ways to re-normalize the block between power-iteration products.
@@ -297,7 +299,7 @@ def range_finder(M, size: int, power_iters: int = 2, rng=None, normalizer: str =
     M = _as_operator(M)
     m, n = M.shape
     size = check_int(size, "size", 1, min(m, n))
-    q = check_int(power_iters, "power_iters", 0)
+    q = check_int(power_iters, "power_iters", 0, 100)
     check_choice(normalizer, "normalizer", NORMALIZERS)
     gen = check_rng(rng)
     apply, apply_t = _products(M, transpose=False)
@@ -337,7 +339,9 @@ def randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, rng=No
     s : ndarray of shape (k,)
         Singular values, in descending order.
     Vt : ndarray of shape (k, n)
-        Orthonormal rows.  The sign of each pair ``(U[:, i], Vt[i])`` is arbitrary.
+        Orthonormal rows.  Signs follow :func:`svd_flip` (scikit-learn's convention): the
+        entry of largest magnitude of each column of ``U`` is positive, so that the factors do
+        not change sign with the seed.
 
     Notes
     -----
@@ -382,7 +386,7 @@ def randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, rng=No
     m, n = M.shape
     k = check_int(k, "k", 1, min(m, n))
     p = check_int(oversample, "oversample", 0)
-    q = check_int(power_iters, "power_iters", 0)
+    q = check_int(power_iters, "power_iters", 0, 100)
     check_choice(normalizer, "normalizer", NORMALIZERS)
     gen = check_rng(rng)
     transpose = m < n
@@ -395,7 +399,8 @@ def randomized_svd(M, k: int, oversample: int = 10, power_iters: int = 2, rng=No
     Ub, s, Vt = _svd_of_transpose(W, k)
     U = Q @ Ub
     if transpose:
-        return np.ascontiguousarray(Vt.T), s, np.ascontiguousarray(U.T)
+        U, Vt = np.ascontiguousarray(Vt.T), np.ascontiguousarray(U.T)
+    U, Vt = _svd_flip(U, Vt)
     return U, s, Vt
 
 
@@ -513,7 +518,7 @@ def hmt_bound(s, k: int, oversample: int, power_iters: int = 0) -> float:
     """
     s = check_array(s, "s", ndim=1, nonnegative=True)
     r = s.size
-    p = check_int(oversample, "oversample", 2)
+    p = check_int(oversample, "oversample", 2, r - 2)  # room for k >= 2 next to p in min(M.shape)
     k = check_int(k, "k", 2, r - p)
     q = check_int(power_iters, "power_iters", 0)
     if np.any(np.diff(s) > 1e-12 * s[0]):
@@ -582,6 +587,8 @@ def _spectral_norm(R, gen: np.random.Generator) -> float:
         dense = R.toarray() if sp.issparse(R) else (R @ np.eye(R.shape[1]) if isinstance(R, LinearOperator) else R)
         return float(sla.svdvals(dense, check_finite=False)[0])
     v0 = gen.standard_normal(min(R.shape))
+    if not isinstance(R, LinearOperator) and (R.count_nonzero() == 0 if sp.issparse(R) else not np.any(R)):
+        return 0.0  # a zero matrix: ARPACK would fail on its zero start vector A v0
     return float(svds(R, k=1, tol=0, v0=v0, return_singular_vectors=False)[0])
 
 
@@ -694,8 +701,8 @@ def error_sweep(
     ((2, 1, 2), True)
     """
     s = check_array(s, "s", ndim=1, nonnegative=True)
-    ps = [check_int(p, "oversamples", 2) for p in np.atleast_1d(oversamples).tolist()]
-    qs = [check_int(q, "power_iters", 0) for q in np.atleast_1d(power_iters).tolist()]
+    ps = check_ints(oversamples, "oversamples", 2).tolist()
+    qs = check_ints(power_iters, "power_iters", 0, 100).tolist()
     if not ps or not qs:
         raise ValueError("oversamples and power_iters must not be empty")
     k = check_int(k, "k", 2, s.size - max(ps))
@@ -751,9 +758,9 @@ def approximation_report(M, k: int, oversample: int = 10, power_iters: int = 2, 
     M = check_array(M, "M", ndim=2)
     m, n = M.shape
     r = min(m, n)
-    p = check_int(oversample, "oversample", 2)
+    p = check_int(oversample, "oversample", 2, r - 2)  # room for k >= 2 next to p in min(M.shape)
     k = check_int(k, "k", 2, r - p)
-    q = check_int(power_iters, "power_iters", 0)
+    q = check_int(power_iters, "power_iters", 0, 100)
     gen = check_rng(rng)
     if s_true is None:
         s_true = sla.svdvals(M, check_finite=False)
@@ -815,7 +822,7 @@ def compression_curve(img, ks: Sequence[int], oversample: int = 10, power_iters:
     """
     M = check_array(img, "img", ndim=2)
     m, n = M.shape
-    ks = [check_int(k, "ks", 1, min(m, n)) for k in np.atleast_1d(ks).tolist()]
+    ks = check_ints(ks, "ks", 1, min(m, n)).tolist()
     gen = check_rng(rng)
     s = sla.svdvals(M, check_finite=False)
     total = np.linalg.norm(M)
@@ -873,7 +880,7 @@ def seed_recipe_errors(M, ks: Sequence[int], s=None, rng=None) -> dict:
     """
     M = check_array(M, "M", ndim=2)
     m, n = M.shape
-    ks = [check_int(k, "ks", 1, min(m, n)) for k in np.atleast_1d(ks).tolist()]
+    ks = check_ints(ks, "ks", 1, min(m, n)).tolist()
     gen = check_rng(rng)
     s = sla.svdvals(M, check_finite=False) if s is None else check_array(s, "s", ndim=1, nonnegative=True)
     out = {name: [] for name in ("recipe", "recipe_qr", "fixed", "optimal")}
@@ -933,11 +940,13 @@ def normalizer_errors(M, ks: Sequence[int], s, power_iters: int = 2, normalizers
     """
     M = check_array(M, "M", ndim=2)
     m, n = M.shape
-    ks = [check_int(k, "ks", 1, min(m, n) - 1) for k in np.atleast_1d(ks).tolist()]
+    ks = check_ints(ks, "ks", 1, min(m, n) - 1).tolist()
     s = check_array(s, "s", ndim=1, nonnegative=True)
-    q = check_int(power_iters, "power_iters", 0)
-    names = [check_choice(x, "normalizers", NORMALIZERS) for x in normalizers]
+    q = check_int(power_iters, "power_iters", 0, 100)
+    names = check_values(normalizers, "normalizers", lambda x: check_choice(x, "normalizers", NORMALIZERS))
     gen = check_rng(rng)
+    if s.size <= max(ks):
+        raise ValueError(f"s must hold at least max(ks) + 1 = {max(ks) + 1} singular values, got {s.size}")
     if any(s[k] <= 0 for k in ks):
         raise ValueError("s[k] must be positive for every k in ks (the ratio divides by sigma_{k+1})")
     ratio = np.empty((len(names), len(ks)))
@@ -1362,3 +1371,32 @@ def krylov_comparison(M, k: int, power_iters_si, power_iters_krylov, oversample:
 
 
 __all__ += ["krylov_comparison"]
+
+
+def svd_flip(U, Vt) -> tuple[np.ndarray, np.ndarray]:
+    """Fix the signs of singular vector pairs: the largest-magnitude entry of each column of ``U`` is positive.
+
+    A pair ``(U[:, i], Vt[i])`` and ``(-U[:, i], -Vt[i])`` give the same product, so an SVD's signs
+    are arbitrary and change with a randomized method's seed.  This is the convention of
+    :func:`sklearn.utils.extmath.svd_flip` with ``u_based_decision=True`` (ties: the first such
+    entry), applied to both factors so that ``U diag(s) Vt`` is unchanged.
+
+    Examples
+    --------
+    >>> U, Vt = svd_flip(np.array([[-2.0], [1.0]]), np.array([[1.0, -1.0]]))
+    >>> U.ravel().tolist(), Vt.ravel().tolist()
+    ([2.0, -1.0], [-1.0, 1.0])
+    """
+    U = check_array(U, "U", ndim=2, dtype=_float_dtype(U))
+    Vt = check_array(Vt, "Vt", ndim=2, dtype=_float_dtype(Vt))
+    if U.shape[1] != Vt.shape[0]:
+        raise ValueError(f"U and Vt must hold the same number of vectors, got {U.shape[1]} and {Vt.shape[0]}")
+    return _svd_flip(U, Vt)
+
+
+def _svd_flip(U: np.ndarray, Vt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`svd_flip` without validation (inner calls; keeps float32 as float32)."""
+    rows = np.argmax(np.abs(U), axis=0)
+    signs = np.sign(U[rows, np.arange(U.shape[1])])
+    signs[signs == 0] = 1.0
+    return U * signs, Vt * signs[:, None]

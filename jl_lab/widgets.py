@@ -11,10 +11,25 @@ from __future__ import annotations
 
 import io
 import time
+import warnings
 
 import ipywidgets as widgets
 
 from ._timing import one_blas_thread
+from ._validation import DataDimensionalityWarning, check_array, check_choice, check_int, check_real
+
+__all__ = [
+    "render_png", "jl_view", "jl_explorer", "LSH_BITS", "lsh_view", "lsh_explorer", "cocluster_view",
+    "cocluster_explorer", "rsvd_view", "rsvd_update_function", "rsvd_explorer", "ATTENTION_LENGTHS",
+    "attention_view", "attention_explorer",
+]
+
+
+def _option(value, name: str, options):
+    """``value`` if it is one of a selection slider's ``options`` (a ValueError naming ``name`` otherwise)."""
+    if isinstance(value, (bool, str)) or value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, options))}; got {value!r}")
+    return value
 
 
 def render_png(fig) -> bytes:
@@ -105,14 +120,29 @@ def jl_view(X, n_points: int, eps: float, n_components: int, kind: str = "gaussi
     """
     from . import bounds, plots, projections
 
+    X = check_array(X, "X", min_rows=2)
+    n_points = check_int(n_points, "n_points", 2, X.shape[0])
+    eps = check_real(eps, "eps", 0.0, 1.0, low_open=True, high_open=True)
+    n_components = check_int(n_components, "n_components", 1)
     Xn = X[:n_points]
-    ratios = projections.pairwise_distortion(Xn, projections.random_projection(Xn, n_components, kind, rng=rng))
+    with warnings.catch_warnings():  # the explorer may go beyond D on purpose: the lemma does not need n <= D
+        warnings.simplefilter("ignore", DataDimensionalityWarning)
+        Y = projections.random_projection(Xn, n_components, kind, rng=rng)
+    ratios = projections.pairwise_distortion(Xn, Y)
     marks = {m: bounds.jl_min_dim(n_points, eps, m) for m in bounds.METHODS}
     return plots.plot_jl_explorer(ratios, eps, n_components, marks)
 
 
 def jl_explorer(X, n_points: int = 200, eps: float = 0.3, n_components: int = 100, rng=0) -> widgets.VBox:
-    """Sliders for N, eps and n over the rows of ``X``; redraws :func:`jl_view` (about 50 ms at the defaults)."""
+    """Sliders for N, eps and n over the rows of ``X``; redraws :func:`jl_view` (about 50 ms at the defaults).
+
+    Start values outside the sliders' ranges (N in [10, rows of X], eps in [0.05, 0.9], n in
+    [5, 1000]) raise ValueError instead of being clamped silently.
+    """
+    X = check_array(X, "X", min_rows=10)
+    n_points = check_int(n_points, "n_points", 10, X.shape[0])
+    eps = check_real(eps, "eps", 0.05, 0.9)
+    n_components = check_int(n_components, "n_components", 5, 1000)
     controls = {
         "n_points": widgets.IntSlider(value=n_points, min=10, max=X.shape[0], step=10, description="N"),
         "eps": widgets.FloatSlider(value=eps, min=0.05, max=0.9, step=0.05, description="eps"),
@@ -137,6 +167,7 @@ def lsh_view(angle: float = 40.0, n_bits: int = 128, n_trials: int = 2000, rng=0
 
     from . import lsh, plots
 
+    angle = check_real(angle, "angle", 0.0, 180.0)
     rho = float(np.clip(np.cos(np.radians(angle)), -1.0, 1.0))
     return plots.lsh_estimates(lsh.simulate_cosine_estimates(rho, n_bits, n_trials, rng=rng))
 
@@ -145,8 +176,12 @@ def lsh_explorer(angle: int = 40, n_bits: int = 128, n_trials: int = 2000, rng=0
     """Sliders for the angle between two vectors and the number of bits; redraws :func:`lsh_view`.
 
     The update takes about 60 ms at the defaults on an idle 2-core machine and
-    stays under 200 ms up to 1024 bits (``make bench`` measures it).
+    stays under 200 ms up to 1024 bits (``make bench`` measures it).  ``angle`` must be an integer
+    in [1, 179] and ``n_bits`` one of :data:`LSH_BITS` (ValueError otherwise, never a clamp).
     """
+    angle = check_int(angle, "angle", 1, 179)
+    n_bits = _option(n_bits, "n_bits", LSH_BITS)
+    n_trials = check_int(n_trials, "n_trials", 2)
     controls = {
         "angle": widgets.IntSlider(value=angle, min=1, max=179, step=1, description="angle (deg)"),
         "n_bits": widgets.SelectionSlider(options=list(LSH_BITS), value=n_bits, description="bits"),
@@ -177,6 +212,11 @@ def cocluster_view(counts, vocab, n_classes: int = 8, vocab_size: int = 400, wor
 
     if words not in ("figure", "html"):
         raise ValueError(f"words must be 'figure' or 'html', got {words!r}")
+    counts = check_array(counts, "counts", accept_sparse=True, nonnegative=True, min_rows=2, min_cols=2)
+    if isinstance(vocab, (str, bytes)) or not hasattr(vocab, "__len__") or len(vocab) != counts.shape[0]:
+        raise ValueError(f"vocab must be a sequence of one word per row of counts ({counts.shape[0]})")
+    n_classes = check_int(n_classes, "n_classes", 2, counts.shape[0])
+    vocab_size = check_int(vocab_size, "vocab_size", n_classes, counts.shape[0])
     sub = counts[:vocab_size, :vocab_size]
     rows, cols = cocluster.svd_cocluster(sub, n_classes, n_classes, rng=rng)
     if words == "figure":
@@ -187,7 +227,13 @@ def cocluster_view(counts, vocab, n_classes: int = 8, vocab_size: int = 400, wor
 
 
 def cocluster_explorer(counts, vocab, n_classes: int = 8, vocab_size: int = 400, rng=0) -> widgets.VBox:
-    """Sliders for the number of classes and of words; redraws :func:`cocluster_view` (words as HTML)."""
+    """Sliders for the number of classes and of words; redraws :func:`cocluster_view` (words as HTML).
+
+    ``n_classes`` must lie in [2, 16] and ``vocab_size`` in [100, min(1000, rows of counts)].
+    """
+    counts = check_array(counts, "counts", accept_sparse=True, nonnegative=True, min_rows=100, min_cols=100)
+    n_classes = check_int(n_classes, "n_classes", 2, 16)
+    vocab_size = check_int(vocab_size, "vocab_size", 100, min(1000, counts.shape[0]))
     controls = {
         "n_classes": widgets.IntSlider(value=n_classes, min=2, max=16, step=1, description="classes"),
         "vocab_size": widgets.IntSlider(value=vocab_size, min=100, max=min(1000, counts.shape[0]), step=50,
@@ -207,14 +253,14 @@ def rsvd_view(M, k: int = 20, oversample: int = 10, power_iters: int = 1, s_true
     """Compute and draw one view of the randomized-SVD explorer (also the page's static figure).
 
     Runs :func:`jl_lab.rsvd.approximation_report` (the randomized SVD, its two
-    spectral errors and the HMT bound) and draws :func:`jl_lab.plots.rsvd_view`.
+    spectral errors and the HMT bound) and draws :func:`jl_lab.plots.rsvd_report`.
     Pass ``s_true`` (all singular values of ``M``) to avoid recomputing them.
     """
     from . import plots, rsvd
 
     with _one_blas_thread():  # small products: threads only add overhead, and collapse on a busy machine
         report = rsvd.approximation_report(M, k, oversample, power_iters, s_true=s_true, rng=rng)
-    return plots.rsvd_view(report)
+    return plots.rsvd_report(report)
 
 
 _one_blas_thread = one_blas_thread  # one definition, in jl_lab._timing
@@ -223,8 +269,8 @@ _one_blas_thread = one_blas_thread  # one definition, in jl_lab._timing
 def rsvd_update_function(M, rng=0):
     """``update(k=20, oversample=10, power_iters=1) -> Figure`` for ``M``, with its spectrum computed once.
 
-    The first call draws the figure (:func:`jl_lab.plots.rsvd_view`); later calls redraw that same
-    figure in place (:func:`jl_lab.plots.rsvd_view_update`), which skips building axes, ticks and the
+    The first call draws the figure (:func:`jl_lab.plots.rsvd_report`); later calls redraw that same
+    figure in place (:func:`jl_lab.plots.rsvd_report_update`), which skips building axes, ticks and the
     legend: that was a third of an update.
     """
     import scipy.linalg
@@ -238,9 +284,9 @@ def rsvd_update_function(M, rng=0):
         with _one_blas_thread():
             report = rsvd.approximation_report(M, k, oversample, power_iters, s_true=s_true, rng=rng)
         if "fig" not in state:
-            state["fig"] = plots.rsvd_view(report)
+            state["fig"] = plots.rsvd_report(report)
             return state["fig"]
-        return plots.rsvd_view_update(state["fig"], report)
+        return plots.rsvd_report_update(state["fig"], report)
 
     return update
 
@@ -253,7 +299,11 @@ def rsvd_explorer(M, k: int = 20, oversample: int = 10, power_iters: int = 1, rn
     a 600 x 512 image on a busy 2-core machine (``make bench`` measures it;
     budget 200 ms).
     """
+    M = check_array(M, "M", min_rows=44, min_cols=44)
     r = min(M.shape)
+    k = check_int(k, "k", 2, min(150, r - 40))
+    oversample = check_int(oversample, "oversample", 2, 40)
+    power_iters = check_int(power_iters, "power_iters", 0, 5)
     update = rsvd_update_function(M, rng=rng)
     controls = {
         "k": widgets.IntSlider(value=k, min=2, max=min(150, r - 40), step=1, description="rank k"),
@@ -273,14 +323,15 @@ def attention_view(family: str = "sparse", L: int = 64, d: int = 3, max_iter: in
 
     Draws a target of ``family`` (parameters :data:`jl_lab.attention.DEFAULT_PARAMS`)
     of length ``L``, fits a head of size ``d`` (:func:`jl_lab.attention.fit_attention`)
-    and shows target, fit and the worst row (:func:`jl_lab.plots.attn_fit_view`).
+    and shows target, fit and the worst row (:func:`jl_lab.plots.attn_fit`).
     """
     from . import attention, plots
 
+    check_choice(family, "family", attention.FAMILIES)
     P = attention.make_target(family, L, rng=rng, **attention.DEFAULT_PARAMS[family])
     fit = attention.fit_attention(P, d, max_iter=max_iter, rng=rng)
     title = f"{family}, L = {L}, d = {d}: worst-row TV {fit.max_tv:.3f}, mean KL {fit.kl:.3g}"
-    return plots.attn_fit_view(P, fit.A, title)
+    return plots.attn_fit(P, fit.A, title)
 
 
 def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -> widgets.VBox:
@@ -292,6 +343,9 @@ def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -
     """
     from . import attention
 
+    check_choice(family, "family", attention.FAMILIES)
+    L = _option(L, "L", ATTENTION_LENGTHS)
+    d = check_int(d, "d", 1, 64)
     controls = {
         "family": widgets.Dropdown(options=list(attention.FAMILIES), value=family, description="target"),
         "L": widgets.SelectionSlider(options=list(ATTENTION_LENGTHS), value=L, description="L"),

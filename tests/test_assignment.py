@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 import zipfile
 from pathlib import Path
 
@@ -23,8 +22,7 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import assignment  # noqa: E402  (tools/assignment.py)
+import assignment  # tools/ is on the test path (pyproject.toml)
 
 from jl_lab import check as chk  # noqa: E402
 

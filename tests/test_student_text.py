@@ -10,7 +10,6 @@ functions that compute the answers.
 from __future__ import annotations
 
 import re
-import sys
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -19,8 +18,7 @@ import pytest
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import student  # noqa: E402  (tools/student.py)
+import student  # tools/ is on the test path (pyproject.toml)
 
 
 @pytest.fixture(scope="module")

@@ -65,8 +65,8 @@ def _pixels(fig):
 
 
 def test_rsvd_explorer_redraw_in_place_renders_as_a_new_figure():
-    """The rSVD explorer's fast path (plots.rsvd_view_update on the figure it drew first) shows exactly
-    what a new plots.rsvd_view of the same report shows, for a change of every slider."""
+    """The rSVD explorer's fast path (plots.rsvd_report_update on the figure it drew first) shows exactly
+    what a new plots.rsvd_report of the same report shows, for a change of every slider."""
     import numpy as np
     import scipy.linalg
 
@@ -76,12 +76,12 @@ def test_rsvd_explorer_redraw_in_place_renders_as_a_new_figure():
     M = np.clip(rng.random((120, 100)) @ np.diag(1 / np.arange(1, 101)) @ rng.random((100, 90)) / 5, 0, 1)
     s = scipy.linalg.svdvals(M)
     first = rsvd.approximation_report(M, 10, 5, 1, s_true=s, rng=0)
-    fig = plots.rsvd_view(first)
+    fig = plots.rsvd_report(first)
     _pixels(fig)
     for k, p, q in ((12, 5, 1), (12, 9, 1), (12, 9, 0), (25, 2, 3)):
         report = rsvd.approximation_report(M, k, p, q, s_true=s, rng=0)
-        assert plots.rsvd_view_update(fig, report) is fig
-        assert (_pixels(fig) == _pixels(plots.rsvd_view(report))).all(), (k, p, q)
+        assert plots.rsvd_report_update(fig, report) is fig
+        assert (_pixels(fig) == _pixels(plots.rsvd_report(report))).all(), (k, p, q)
 
 
 def test_explorer_labels_are_shown_whole():

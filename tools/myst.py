@@ -36,6 +36,7 @@ __all__ = [
     "is_chapter",
     "options",
     "pinned_versions",
+    "requirement_pins",
     "toc_pages",
 ]
 
@@ -172,13 +173,19 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name.strip()).lower()
 
 
-def pinned_versions(names, requirements: Path = ROOT / "requirements.txt") -> dict[str, str]:
-    """The ``name==version`` pins of requirements.txt for ``names`` (names compared normalised, PEP 503)."""
+def requirement_pins(requirements: Path = ROOT / "requirements.txt") -> dict[str, tuple[str, str]]:
+    """Every ``name==version`` pin of requirements.txt: normalised name (PEP 503) -> (name as spelt, version)."""
     pins = {}
     for line in Path(requirements).read_text().splitlines():
         m = re.match(r"^\s*([A-Za-z0-9_.\-]+)==([^\s;#]+)", line)
         if m:
-            pins[_norm(m.group(1))] = m.group(2)
+            pins[_norm(m.group(1))] = (m.group(1), m.group(2))
+    return pins
+
+
+def pinned_versions(names, requirements: Path = ROOT / "requirements.txt") -> dict[str, str]:
+    """The ``name==version`` pins of requirements.txt for ``names`` (names compared normalised, PEP 503)."""
+    pins = {k: v for k, (_, v) in requirement_pins(requirements).items()}
     missing = [n for n in names if _norm(n) not in pins]
     if missing:
         raise SystemExit(f"requirements.txt pins none of {missing}")

@@ -482,11 +482,7 @@ def computing_wheels(folder: Path) -> list[Path]:
 def student_requirements(extra=()) -> str:
     """Exact pins, from requirements.txt, of what students install besides the wheel, and of everything
     those packages need in turn (a full lock: students get exactly the instructor's versions)."""
-    pins = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        if "==" in line and not line.lstrip().startswith("#"):
-            name, version = line.split("==", 1)
-            pins[_canonical(name)] = (name.strip(), version.strip())
+    pins = myst.requirement_pins(ROOT / "requirements.txt")  # the one pin parser (tools/myst.py)
     missing = [p for p in (*STUDENT_PACKAGES, *extra) if p not in pins]
     if missing:
         raise SystemExit(f"requirements.txt pins none of {missing}")

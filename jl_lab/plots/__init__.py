@@ -31,6 +31,10 @@ from .sketch import *  # noqa: F401,F403
 from .sketch import __all__ as _sketch_all
 from ..frame_slider import FrameSlider, frame_slider  # noqa: F401,E402,I001  isort: skip  (pages keep plots.frame_slider)
 
+#: Old names kept working for pages written before the rename (``*_view`` now always means compute +
+#: draw, the explorers' views in :mod:`jl_lab.widgets`); new code uses the new names.
+DEPRECATED_ALIASES = {"rsvd_view": "rsvd_report", "attn_fit_view": "attn_fit"}
+
 __all__ = [
     *_style_all, *_jl_lemma_all, *_rp_vs_pca_all, *_lsh_all, *_rsvd_all, *_sketch_all, *_cocluster_all, *_dimension_formula_all,
     *_attention_all, *_scale_out_all, "FrameSlider", "frame_slider",

@@ -13,6 +13,9 @@ from __future__ import annotations
 __all__ = ["PALETTE", "REFERENCE", "GREY", "RC", "use_style", "style", "figure", "styled", "table"]
 
 import functools
+import inspect
+import numbers
+from collections.abc import Mapping
 from contextlib import contextmanager
 
 import matplotlib
@@ -100,12 +103,79 @@ def styled(func):
     figure there.  Decorate every public plot function of this module with it.
     """
 
+    signature = inspect.signature(func)
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        _check_figure_arguments(func.__name__, signature, args, kwargs)
         with style():
             return func(*args, **kwargs)
 
     return wrapper
+
+
+def _check_figure_arguments(fname: str, signature: inspect.Signature, args, kwargs) -> None:
+    """The checks every figure function shares, done once here at its boundary (:func:`styled`).
+
+    Plots draw numbers computed elsewhere, so what can be wrong is the shape of the call: a missing
+    or unknown argument, a required argument that is ``None`` or empty (nothing to draw), complex or
+    non-numeric numbers where an array is expected, and a scalar parameter annotated ``int`` or
+    ``float`` that is not a finite number.  Each is refused with a TypeError or ValueError that
+    names the parameter; what is specific to one figure (keys of a dict) is checked by the figure.
+    """
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        raise TypeError(f"{fname}(): {exc}") from None
+    for name, value in bound.arguments.items():
+        param = signature.parameters[name]
+        required = param.default is inspect.Parameter.empty
+        ann = str(param.annotation).replace(" ", "") if param.annotation is not inspect.Parameter.empty else ""
+        if value is None:
+            if required:
+                raise TypeError(f"{fname}(): {name} is required, got None")
+            continue
+        if ann in ("int", "float", "int|None", "float|None"):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{fname}(): {name} must be a real number, got {value!r}")
+            if not np.isfinite(float(value)):
+                raise ValueError(f"{fname}(): {name} must be finite, got {value!r}")
+            if ann.startswith("int") and not float(value).is_integer():
+                raise TypeError(f"{fname}(): {name} must be an integer, got {value!r}")
+            continue
+        if ann.startswith("dict") and not isinstance(value, Mapping):
+            raise TypeError(f"{fname}(): {name} must be a dict, got {type(value).__name__}")
+        if ann.startswith("str") and not isinstance(value, str):
+            raise TypeError(f"{fname}(): {name} must be a str, got {type(value).__name__}")
+        _check_numbers(fname, name, value, required)
+
+
+def _check_numbers(fname: str, name: str, value, required: bool, depth: int = 0) -> None:
+    """Refuse complex numbers, strings where numbers are expected, and empty required containers."""
+    if isinstance(value, Mapping):
+        if required and depth == 0 and len(value) == 0:
+            raise ValueError(f"{fname}(): {name} must not be empty (nothing to draw)")
+        for v in value.values():
+            _check_numbers(fname, name, v, False, depth + 1)
+        return
+    if isinstance(value, (str, bytes)) or value is None or callable(value):
+        return
+    if isinstance(value, (numbers.Complex, np.complexfloating)) and not isinstance(value, numbers.Real):
+        raise TypeError(f"{fname}(): {name} must be real; got the complex number {value!r}")
+    if isinstance(value, np.ndarray) or (isinstance(value, (list, tuple)) and depth < 3):
+        try:
+            arr = np.asarray(value)
+        except ValueError:  # ragged: a list of things of different sizes, checked one by one
+            for v in value:
+                _check_numbers(fname, name, v, False, depth + 1)
+            return
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{fname}(): {name} must be real; complex numbers are refused")
+        if required and depth == 0 and arr.size == 0:
+            raise ValueError(f"{fname}(): {name} must not be empty (nothing to draw)")
+        if arr.dtype.kind == "O":
+            for v in value:
+                _check_numbers(fname, name, v, False, depth + 1)
 
 
 def table(header, rows, floatfmt: str = ".3g"):

@@ -10,7 +10,7 @@ import numpy as np
 
 from ._style import GREY, PALETTE, REFERENCE, figure, styled
 
-__all__ = ["attn_head_size_sweep", "attn_logit_bound", "attn_fit_view"]
+__all__ = ["attn_head_size_sweep", "attn_logit_bound", "attn_fit", "attn_fit_view"]
 
 
 _ATTN_STYLE = {
@@ -20,6 +20,8 @@ _ATTN_STYLE = {
     "dirichlet": (PALETTE[3], "^"),
 }
 
+
+@styled
 def attn_head_size_sweep(L, results: dict, caps, entropy_lines: dict, reference: int = 64):
     """Minimal head size against sequence length for each target family (log-log axes).
 
@@ -71,7 +73,7 @@ def attn_logit_bound(B, d_min, d_max: int, b_necessary: float, d_unbounded: int)
 
 
 @styled
-def attn_fit_view(P, A, title: str = ""):
+def attn_fit(P, A, title: str = ""):
     """The target attention matrix next to its fit (same colour scale), and the worst row of both.
 
     Kept light (no colour bar, two ticks per heat-map axis) so that the
@@ -131,3 +133,7 @@ def attn_linformer(results: dict):
     ax.set_ylim(1e-4 * 0.7, 20)
     ax.legend(fontsize=7, loc="lower left")
     return fig
+
+
+#: Deprecated name of :func:`attn_fit` (``*_view`` means compute + draw, in :mod:`jl_lab.widgets`).
+attn_fit_view = attn_fit

@@ -11,7 +11,7 @@ import numpy as np
 
 from ._style import GREY, PALETTE, REFERENCE, figure, styled
 
-__all__ = ["rsvd_seed_recipe", "rsvd_qqt", "rsvd_error_sweep", "rsvd_power_spectra", "rsvd_normalizers", "rsvd_timings", "rsvd_compression", "rsvd_view"]
+__all__ = ["rsvd_seed_recipe", "rsvd_qqt", "rsvd_error_sweep", "rsvd_power_spectra", "rsvd_normalizers", "rsvd_timings", "rsvd_compression", "rsvd_report", "rsvd_view"]
 
 
 _RSVD_STYLE = {
@@ -52,6 +52,11 @@ def rsvd_qqt(eig_gauss, eig_orth, n: int, k: int, z=None):
     errors of ``M Q Q^T`` divided by their predicted standard deviation, with
     the standard normal density.
     """
+    if not 1 <= k <= n:
+        raise ValueError(f"k must be in [1, n] = [1, {n}], got {k}")
+    for name, vals in (("eig_gauss", eig_gauss), ("eig_orth", eig_orth)):
+        if np.shape(vals) != (k,):
+            raise ValueError(f"{name} must hold the k = {k} eigenvalues of Q^T Q, got shape {np.shape(vals)}")
     ncols = 1 if z is None else 2
     fig, axes = figure(ncols=ncols, width=4.3 * ncols, height=3.4, squeeze=False)
     ax = axes[0, 0]
@@ -209,7 +214,7 @@ def rsvd_compression(img, curve: dict, show=(0, 2, 4)):
 
 
 @styled
-def rsvd_view(report: dict):
+def rsvd_report(report: dict):
     """One view of the randomized-SVD explorer, from :func:`jl_lab.rsvd.approximation_report`.
 
     Left: the true spectrum, the ``k`` estimated singular values, and four
@@ -289,12 +294,12 @@ def _rsvd_view_levels(report: dict):
 
 
 @styled
-def rsvd_view_update(fig, report: dict):
+def rsvd_report_update(fig, report: dict):
     """Redraw a figure made by :func:`rsvd_view` for another report, in place; return it.
 
     The explorer's fast path: instead of building a new figure (axes, ticks, legend), it sets the
     data, labels, limits and titles of the artists :func:`rsvd_view` drew.  The figure then renders
-    as ``rsvd_view(report)`` would (``tests/test_widgets.py`` compares the pixels).
+    as ``rsvd_report(report)`` would (``tests/test_widgets.py`` compares the pixels).
     """
     ax1, ax2 = fig.axes[:2]
     s, k = report["s_true"], report["k"]
@@ -319,4 +324,8 @@ def rsvd_view_update(fig, report: dict):
     return fig
 
 
-__all__ += ["rsvd_view_update"]
+__all__ += ["rsvd_report_update"]
+
+
+#: Deprecated name of :func:`rsvd_report` (``*_view`` means compute + draw, in :mod:`jl_lab.widgets`).
+rsvd_view = rsvd_report
