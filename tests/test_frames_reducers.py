@@ -75,8 +75,8 @@ def test_sparse_input_gives_the_same_numbers_as_dense(points):
 @pytest.mark.parametrize(
     "kwargs, exc, match",
     [
-        ({"n_values": []}, ValueError, "n_values must be a non-empty"),
-        ({"n_values": [0]}, ValueError, "n_values must be a non-empty"),
+        ({"n_values": []}, ValueError, "n_values must hold at least 1 value"),
+        ({"n_values": [0]}, ValueError, "n_values must be >= 1"),
         ({"kinds": "pca"}, TypeError, "kinds must be a sequence"),
         ({"kinds": ("pca", "lda")}, ValueError, "kinds must be one of"),
         ({"n_pairs": 0}, ValueError, "n_pairs must be >= 1"),

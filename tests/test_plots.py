@@ -123,6 +123,9 @@ def _inputs():
         "attn_head_size_sweep": (([8, 16], {"sparse": [2, 4]}, 64, {"entropy": (np.array([1.0, 2.0]), "--")}), {}),
         "attn_logit_bound": (([1.0, 2.0, 4.0], [8, 4, 2], 16, 2.0, 3), {}),
         "attn_fit": ((P, fit.A), {"title": "toy"}),
+        "rsvd_report_update": ((plots.rsvd_report(report), report), {}),
+        "attn_linformer": (({"uniform": attention.linformer_error(P, RNG.normal(size=(P.shape[0], 2)), [2, 4],
+                                                                  trials=2, rng=0)},), {}),
     }
 
 
