@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "attention",
+    "bigrams",
     "bounds",
     "check",
     "cocluster",
@@ -31,5 +32,6 @@ __all__ = [
     "rsvd",
     "scale_out",
     "sketch",
+    "trifactor",
     "widgets",
 ]
