@@ -25,6 +25,7 @@ __all__ = [
     "check_ints",
     "check_labels",
     "check_stochastic",
+    "as_csr",
     "MAX_ELEMENTS",
     "DataDimensionalityWarning",
     "is_dask_array",
@@ -146,6 +147,42 @@ def check_eps(eps, name: str = "eps") -> np.ndarray:
     return arr
 
 
+def as_csr(X, name: str, dtype=np.float64) -> sp.csr_matrix:
+    """The one rule for scipy.sparse input: every format is accepted and converted to CSR.
+
+    Parameters
+    ----------
+    X : scipy.sparse matrix or array, any format
+        CSR, CSC, COO, LIL, DOK, BSR or DIA (``*_matrix`` or ``*_array``).
+    name : str
+        Parameter name used in error messages.
+    dtype : numpy dtype
+        Dtype of the result (float64 unless the caller keeps float32).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        The same matrix in CSR: a new matrix object sharing the data of ``X``
+        if ``X`` is already a CSR matrix of ``dtype``; otherwise a converted copy (duplicate COO entries summed,
+        as :meth:`scipy.sparse.coo_matrix.tocsr` does).  Row slicing and
+        sparse-dense products are fast in CSR; the conversion of a LIL or DOK
+        matrix costs one pass over its non-zeros, as scikit-learn's
+        ``check_array(accept_sparse="csr")`` does for the formats it does not take.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not a scipy.sparse matrix, or is complex or not numeric.
+    """
+    if not sp.issparse(X):
+        raise TypeError(f"{name} must be a scipy.sparse matrix here, got {type(X).__name__}")
+    if X.dtype.kind == "c":
+        raise TypeError(f"{name} must be real; complex input is refused (pass {name}.real or abs({name}) explicitly)")
+    if X.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers, got dtype {X.dtype}")
+    return sp.csr_matrix(X, dtype=dtype)
+
+
 def check_array(
     X,
     name: str = "X",
@@ -158,18 +195,16 @@ def check_array(
 ):
     """Validate a numeric array (or, if allowed, a scipy.sparse matrix).
 
-    Returns a float64 ndarray (a copy only if needed) or a CSR matrix.  Rejects
+    Returns a float64 ndarray (a copy only if needed) or a CSR matrix: sparse
+    input of any scipy.sparse format is converted to CSR by :func:`as_csr`
+    (the package's one rule for sparse formats).  Rejects
     wrong dimensionality, too few rows or columns, NaN and infinity, and (with
     ``nonnegative``) negative entries, naming ``name`` in the message.
     """
     if sp.issparse(X):
         if not accept_sparse:
             raise TypeError(f"{name} must be a dense array; scipy.sparse input is not supported here")
-        if X.dtype.kind == "c":
-            raise TypeError(f"{name} must be real; complex input is refused (pass {name}.real or abs({name}) explicitly)")
-        if X.dtype.kind not in "biuf":
-            raise TypeError(f"{name} must hold numbers, got dtype {X.dtype}")
-        X = sp.csr_matrix(X, dtype=dtype)  # any scipy.sparse format is converted to CSR (a copy unless CSR float64)
+        X = as_csr(X, name, dtype)
         data = X.data
         shape = X.shape
         nd = 2

@@ -737,7 +737,8 @@ def block_view(counts, row_labels, col_labels, vocab, n_top: int = 6) -> dict:
     ----------
     Church, K. W. and Hanks, P. (1990). Word association norms, mutual information, and lexicography.
     """
-    C = sp.csr_matrix(counts)
+    C = check_array(counts, "counts", accept_sparse=True, nonnegative=True)
+    C = sp.csr_matrix(C)
     n = C.shape[0]
     n_top = check_int(n_top, "n_top", low=0, high=max(n, 0))
     vocab = list(vocab)

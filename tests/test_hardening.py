@@ -300,3 +300,43 @@ def test_projecting_to_more_dimensions_than_the_data_warns():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         projections.random_projection(X, 8, rng=0)  # n = D: no warning
+
+
+# ---- scipy.sparse formats: one rule (``_validation.as_csr``), every format converted to CSR ------
+
+SPARSE = sp.random(30, 20, density=0.3, random_state=0, format="csr") * 5.0  # non-negative
+FORMATS = [
+    lambda A: A.tocsc(), lambda A: A.tocoo(), lambda A: A.tolil(), lambda A: A.todok(), lambda A: A.tobsr(),
+    lambda A: A.todia(), lambda A: sp.csr_array(A), lambda A: sp.coo_array(A), lambda A: sp.lil_array(A),
+]
+FORMAT_IDS = ["csc", "coo", "lil", "dok", "bsr", "dia", "csr_array", "coo_array", "lil_array"]
+SPARSE_CALLS = [
+    lambda A: projections.random_projection(A, 4, kind="achlioptas", rng=0),
+    lambda A: rsvd.randomized_svd(A, 3, rng=0)[1],
+    lambda A: lsh.sign_codes(A, 16, rng=0),
+    lambda A: cocluster.ppmi(A).toarray(),
+    lambda A: cocluster.transition_matrix(A).toarray(),
+    lambda A: reducers.pca(A, 3)[1],
+]
+
+
+@pytest.mark.parametrize("to_format", FORMATS, ids=FORMAT_IDS)
+@pytest.mark.parametrize("call", SPARSE_CALLS, ids=["random_projection", "randomized_svd", "sign_codes", "ppmi",
+                                                   "transition_matrix", "pca"])
+def test_every_sparse_format_gives_the_csr_answer(call, to_format):
+    """LIL, DOK, COO, ... are converted to CSR at the boundary (documented in ``as_csr``): same answer as CSR."""
+    np.testing.assert_allclose(np.asarray(call(to_format(SPARSE))), np.asarray(call(SPARSE)), rtol=1e-12, atol=1e-12)
+
+
+def test_as_csr_converts_and_refuses_by_name():
+    from jl_lab._validation import as_csr
+
+    C = as_csr(SPARSE.todok(), "counts")
+    assert isinstance(C, sp.csr_matrix) and C.dtype == np.float64
+    np.testing.assert_array_equal(C.toarray(), SPARSE.toarray())
+    dup = sp.coo_matrix(([1.0, 2.0], ([0, 0], [1, 1])), shape=(2, 2))  # duplicate entries are summed
+    assert as_csr(dup, "counts")[0, 1] == 3.0
+    with pytest.raises(TypeError, match="counts must be real"):
+        as_csr(SPARSE.tolil() * 1j, "counts")
+    with pytest.raises(TypeError, match="counts must be a scipy.sparse matrix"):
+        as_csr(SPARSE.toarray(), "counts")
