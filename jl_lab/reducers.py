@@ -43,6 +43,7 @@ from ._validation import check_array, check_choice, check_int, check_real, check
 from ._validation import check_ints, check_values
 from .projections import KINDS as RANDOM_KINDS
 from .projections import _float_dtype, _srht_apply, projection_matrix
+from .rsvd import _svd_flip
 
 __all__ = [
     "KINDS",
@@ -135,7 +136,10 @@ def pca(X, n_components: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     components : ndarray of shape (n, D)
         Orthonormal rows: the top ``n`` right singular vectors of
         :math:`X - \\mathbf 1 \\mu^\\top`, each signed so that its largest entry
-        in absolute value is positive.
+        in absolute value is positive (the first such entry on ties): scikit-learn's
+        PCA convention, :func:`jl_lab.rsvd.svd_flip` with ``u_based_decision=False``,
+        so the signs do not depend on the solver route (SVD, covariance or Gram
+        eigenvectors) and equal ``sklearn.decomposition.PCA(n).components_``.
     singular_values : ndarray of shape (n,)
         The matching singular values, in decreasing order.
 
@@ -195,8 +199,8 @@ def pca(X, n_components: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             )
         UtX = np.asarray((X.T @ U).T)
         V = (UtX - np.outer(U.sum(axis=0), mu)) / s[:, None]
-    signs = np.sign(V[np.arange(n), np.argmax(np.abs(V), axis=1)])
-    return mu, V * signs[:, None], s
+    _, V = _svd_flip(None, V, u_based_decision=False)  # scikit-learn's PCA sign convention
+    return mu, V, s
 
 
 def pca_spectrum(X) -> np.ndarray:

@@ -427,7 +427,10 @@ def seed_recipe_svd(M, k: int, rng=None, orthonormalize: bool = False):
     s_B : ndarray of shape (k,)
         Singular values of ``B``.
     W : ndarray of shape (k, n)
-        ``(Q V_B)^T``; orthonormal rows only if ``orthonormalize``.
+        ``(Q V_B)^T``; orthonormal rows only if ``orthonormalize``.  Signs follow
+        :func:`svd_flip` (scikit-learn's convention, as in :func:`randomized_svd`):
+        the largest-magnitude entry of each column of ``U_B`` is positive, the
+        matching row of ``W`` flipped with it.
 
     Notes
     -----
@@ -469,7 +472,8 @@ def seed_recipe_svd(M, k: int, rng=None, orthonormalize: bool = False):
     apply, _ = _products(M, transpose=False)
     B = _finite_product(apply(Q), "M")
     U, s, Vt = _small_svd(B)
-    return U, s, (Q @ Vt.T).T
+    U, W = _svd_flip(U, (Q @ Vt.T).T)
+    return U, s, W
 
 
 def hmt_bound(s, k: int, oversample: int, power_iters: int = 0) -> float:
@@ -1373,30 +1377,40 @@ def krylov_comparison(M, k: int, power_iters_si, power_iters_krylov, oversample:
 __all__ += ["krylov_comparison"]
 
 
-def svd_flip(U, Vt) -> tuple[np.ndarray, np.ndarray]:
+def svd_flip(U, Vt, u_based_decision: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Fix the signs of singular vector pairs: the largest-magnitude entry of each column of ``U`` is positive.
 
     A pair ``(U[:, i], Vt[i])`` and ``(-U[:, i], -Vt[i])`` give the same product, so an SVD's signs
     are arbitrary and change with a randomized method's seed.  This is the convention of
     :func:`sklearn.utils.extmath.svd_flip` with ``u_based_decision=True`` (ties: the first such
-    entry), applied to both factors so that ``U diag(s) Vt`` is unchanged.
+    entry), applied to both factors so that ``U diag(s) Vt`` is unchanged.  With
+    ``u_based_decision=False`` the largest-magnitude entry of each row of ``Vt`` is made positive
+    instead: scikit-learn's convention for PCA components (:func:`jl_lab.reducers.pca`).
 
     Examples
     --------
     >>> U, Vt = svd_flip(np.array([[-2.0], [1.0]]), np.array([[1.0, -1.0]]))
     >>> U.ravel().tolist(), Vt.ravel().tolist()
     ([2.0, -1.0], [-1.0, 1.0])
+    >>> U, Vt = svd_flip(np.array([[-2.0], [1.0]]), np.array([[1.0, -3.0]]), u_based_decision=False)
+    >>> U.ravel().tolist(), Vt.ravel().tolist()
+    ([2.0, -1.0], [-1.0, 3.0])
     """
     U = check_array(U, "U", ndim=2, dtype=_float_dtype(U))
     Vt = check_array(Vt, "Vt", ndim=2, dtype=_float_dtype(Vt))
     if U.shape[1] != Vt.shape[0]:
         raise ValueError(f"U and Vt must hold the same number of vectors, got {U.shape[1]} and {Vt.shape[0]}")
-    return _svd_flip(U, Vt)
+    if not isinstance(u_based_decision, (bool, np.bool_)):
+        raise TypeError(f"u_based_decision must be a bool, got {u_based_decision!r}")
+    return _svd_flip(U, Vt, bool(u_based_decision))
 
 
-def _svd_flip(U: np.ndarray, Vt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`svd_flip` without validation (inner calls; keeps float32 as float32)."""
-    rows = np.argmax(np.abs(U), axis=0)
-    signs = np.sign(U[rows, np.arange(U.shape[1])])
+def _svd_flip(U, Vt: np.ndarray, u_based_decision: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`svd_flip` without validation (inner calls; keeps float32 as float32; ``U`` may be None
+    when ``u_based_decision`` is False, and stays None)."""
+    if u_based_decision:
+        signs = np.sign(U[np.argmax(np.abs(U), axis=0), np.arange(U.shape[1])])
+    else:
+        signs = np.sign(Vt[np.arange(Vt.shape[0]), np.argmax(np.abs(Vt), axis=1)])
     signs[signs == 0] = 1.0
-    return U * signs, Vt * signs[:, None]
+    return (None if U is None else U * signs), Vt * signs[:, None]

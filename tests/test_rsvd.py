@@ -587,3 +587,56 @@ def test_float64_results_are_unchanged_by_the_float32_path():
     U, s, Vt = rsvd.randomized_svd(M, 3, rng=0)
     assert U.dtype == np.float64
     np.testing.assert_allclose(s, [4.0, 2.0, 1.0], atol=1e-12)
+
+
+# ---- sign convention (svd_flip) in seed_recipe_svd and reducers.pca -----------------------------
+
+
+def test_seed_recipe_svd_signs_follow_svd_flip_and_not_the_seed():
+    """For a rank-1 M and k = 1, U_B is +-u_1 whatever Q is: after svd_flip the same vector for every seed."""
+    from jl_lab import rsvd
+
+    gen = np.random.default_rng(3)
+    u, v = gen.normal(size=40), gen.normal(size=25)
+    M = np.outer(u, v)
+    outs = [rsvd.seed_recipe_svd(M, 1, rng=seed) for seed in range(6)]
+    for U, s, W in outs:
+        col = U[:, 0]
+        assert col[np.argmax(np.abs(col))] > 0  # the convention
+        np.testing.assert_allclose(U, outs[0][0], atol=1e-12)  # same signs for every seed
+    for seed in range(3):  # general M: the convention holds column by column
+        U, s, W = rsvd.seed_recipe_svd(M + gen.normal(size=M.shape), 5, rng=seed)
+        assert np.all(U[np.argmax(np.abs(U), axis=0), np.arange(5)] > 0)
+
+
+def test_pca_signs_match_scikit_learn_on_every_route():
+    import scipy.sparse as sp
+    from sklearn.decomposition import PCA
+
+    from jl_lab import reducers
+
+    gen = np.random.default_rng(1)
+    for shape in [(60, 8), (8, 60)]:  # tall (direct SVD) and wide (Gram eigenvectors)
+        X = gen.normal(size=shape) * np.linspace(3.0, 1.0, shape[1])
+        ref = PCA(3, svd_solver="full").fit(X).components_
+        for data in (X, sp.csr_matrix(X)):  # sparse tall: covariance eigenvectors
+            _, comps, _ = reducers.pca(data, 3)
+            np.testing.assert_allclose(comps, ref, atol=1e-8)
+            assert np.all(comps[np.arange(3), np.argmax(np.abs(comps), axis=1)] > 0)
+            # a sign flip of the data's axes flips the components' entries but not the convention
+            _, flipped, _ = reducers.pca(-data, 3)
+            np.testing.assert_allclose(np.abs(flipped), np.abs(comps), atol=1e-8)
+            assert np.all(flipped[np.arange(3), np.argmax(np.abs(flipped), axis=1)] > 0)
+
+
+def test_svd_flip_v_based_decision():
+    from jl_lab import rsvd
+
+    gen = np.random.default_rng(2)
+    A = gen.normal(size=(7, 5))
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    U2, Vt2 = rsvd.svd_flip(U, Vt, u_based_decision=False)
+    np.testing.assert_allclose(U2 @ np.diag(s) @ Vt2, A, atol=1e-12)
+    assert np.all(Vt2[np.arange(5), np.argmax(np.abs(Vt2), axis=1)] > 0)
+    with pytest.raises(TypeError, match="u_based_decision"):
+        rsvd.svd_flip(U, Vt, u_based_decision="no")
