@@ -37,12 +37,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
+import scipy.spatial.distance
 
 from ._timing import best_time
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 from ._validation import check_ints, check_values
 from .projections import KINDS as RANDOM_KINDS
-from .projections import _float_dtype, _srht_apply, projection_matrix
+from .projections import _condensed_sqdist, _dense, _float_dtype, _srht_apply, projection_matrix
 from .rsvd import _svd_flip
 
 __all__ = [
@@ -399,6 +400,19 @@ def _sqdist_rows(X, sq: np.ndarray, rows: slice) -> np.ndarray:
     return np.maximum(G, 0.0, out=G)
 
 
+def _exact_sqdist(X, name: str = "X") -> tuple[np.ndarray, np.ndarray]:
+    """Squared distances of the rows of ``X``, condensed (pdist order) and square; refuses exact duplicates.
+
+    Through :func:`jl_lab.projections._condensed_sqdist`, which recomputes from the differences the
+    distances the Gram formula could have cancelled: rows 1e-9 apart keep their exact, tiny distance
+    instead of rounding to zero, so only exactly equal rows are refused.
+    """
+    dx = _condensed_sqdist(np.asarray(_dense(X), dtype=np.float64))
+    if np.any(dx <= 0):
+        raise ValueError(f"{name} must not contain duplicate rows (a zero distance has no distortion ratio)")
+    return dx, scipy.spatial.distance.squareform(dx, checks=False)
+
+
 def _centre(X):
     """Centre dense data (distances do not change; cancellation in the Gram formula shrinks)."""
     return X if sp.issparse(X) else X - X.mean(axis=0)
@@ -642,12 +656,7 @@ def sweep(X, n_values, kinds=KINDS, k: int = 10, fit_on=None, repeats: int = 1, 
     if fit_X.shape[1] != D:
         raise ValueError(f"fit_on must have {D} columns like X, got {fit_X.shape[1]}")
 
-    Xc = _centre(X)
-    d2x = _sqdist_rows(Xc, _sq_norms(Xc), slice(0, N))
-    iu = np.triu_indices(N, 1)
-    dx = d2x[iu]
-    if np.any(dx <= 1e-12 * dx.max()):
-        raise ValueError("X must not contain duplicate rows (a zero distance has no distortion ratio)")
+    dx, d2x = _exact_sqdist(X)
     diag = np.arange(N)
     d2x[diag, diag] = np.inf
     radius = np.partition(d2x, k - 1, axis=1)[:, k - 1]
@@ -660,9 +669,9 @@ def sweep(X, n_values, kinds=KINDS, k: int = 10, fit_on=None, repeats: int = 1, 
         for n in n_values:
             red = full.truncate(int(n))
             tr_s, Y = best_time(lambda: red.transform(X), repeats)
-            Yc = Y - Y.mean(axis=0)
-            d2y = _sqdist_rows(Yc, _sq_norms(Yc), slice(0, N))
-            r = d2y[iu] / dx
+            dy = _condensed_sqdist(np.asarray(Y, dtype=np.float64))
+            r = dy / dx
+            d2y = scipy.spatial.distance.squareform(dy, checks=False)
             mean, var = r.mean(), r.var()
             dev = np.abs(r - 1.0, out=r)
             worst, median = dev.max(), np.median(dev, overwrite_input=True)
@@ -869,13 +878,9 @@ def pair_ratio_sweep(X, n_values, kinds=("gaussian", "pca"), n_pairs: int = 2000
     a = gen.integers(0, N, size=m)
     b = (a + gen.integers(1, N, size=m)) % N
 
-    Xc = _centre(X)
-    d2x = _sqdist_rows(Xc, _sq_norms(Xc), slice(0, N))
-    scale = d2x.max()
+    _, d2x = _exact_sqdist(X)
     diag = np.arange(N)
     d2x[diag, diag] = np.inf
-    if d2x.min() <= 1e-12 * scale:
-        raise ValueError("X must not contain duplicate rows (a zero distance has no distortion ratio)")
     before = d2x[a, b]
     radius = np.partition(d2x, k - 1, axis=1)[:, k - 1]
     ratio = {kind: np.empty((n_values.size, m)) for kind in kinds}
@@ -965,12 +970,9 @@ def knn_kept_curves(X, n_values, kind: str = "gaussian", n_seeds: int = 5, k: in
     fit_X = X if fit_on is None else check_array(fit_on, "fit_on", ndim=2, accept_sparse=True)
     if fit_X.shape[1] != X.shape[1]:
         raise ValueError(f"fit_on must have {X.shape[1]} columns like X, got {fit_X.shape[1]}")
-    Xc = _centre(X)
-    d2x = _sqdist_rows(Xc, _sq_norms(Xc), slice(0, N))
+    _, d2x = _exact_sqdist(X)
     diag = np.arange(N)
     d2x[diag, diag] = np.inf
-    if d2x.min() <= 1e-12 * d2x[np.isfinite(d2x)].max():
-        raise ValueError("X must not contain duplicate rows")
     radius = np.partition(d2x, k - 1, axis=1)[:, k - 1]
     out = np.empty((n_seeds, n_values.size, N))
     buf = np.empty((N, N), dtype=np.float32)

@@ -340,3 +340,22 @@ def test_as_csr_converts_and_refuses_by_name():
         as_csr(SPARSE.tolil() * 1j, "counts")
     with pytest.raises(TypeError, match="counts must be a scipy.sparse matrix"):
         as_csr(SPARSE.toarray(), "counts")
+
+
+def test_reducer_sweeps_refuse_only_exact_duplicates():
+    """sweep, pair_ratio_sweep and knn_kept_curves use projections' exact recompute: rows 1e-9 apart are distinct."""
+    Xd = np.vstack([X[:10], X[:10] + 1e-9 * RNG.normal(size=(10, 8))])
+    t = reducers.sweep(Xd, [8], kinds=["pca", "gaussian"], k=3, rng=0)
+    assert np.all(np.isfinite(t["worst"]))
+    # PCA with n = D is a rotation: every ratio is 1 up to the rounding of 1e-9 differences (~1e-16 / 1e-9)
+    assert t["worst"][t["kind"] == "pca"][0] < 1e-5
+    out = reducers.pair_ratio_sweep(Xd, [8], kinds=("pca",), n_pairs=200, k=3, rng=0)
+    assert np.all(out["before"] > 0) and np.allclose(out["ratio"]["pca"], 1.0, rtol=1e-5)
+    kept = reducers.knn_kept_curves(Xd, [8], "pca", k=3)
+    assert kept.shape == (1, 1, 20) and np.all(np.isfinite(kept))
+    dup = np.vstack([X, X[:1]])
+    for call in (lambda: reducers.sweep(dup, [2], kinds=["gaussian"], k=3, rng=0),
+                 lambda: reducers.pair_ratio_sweep(dup, [2], kinds=("gaussian",), n_pairs=10, k=3, rng=0),
+                 lambda: reducers.knn_kept_curves(dup, [2], "gaussian", k=3, rng=0)):
+        with pytest.raises(ValueError, match="X must not contain duplicate rows"):
+            call()
