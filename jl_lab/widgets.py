@@ -21,7 +21,7 @@ from ._validation import DataDimensionalityWarning, check_array, check_choice, c
 __all__ = [
     "render_png", "jl_view", "jl_explorer", "LSH_BITS", "lsh_view", "lsh_explorer", "cocluster_view",
     "cocluster_explorer", "rsvd_view", "rsvd_update_function", "rsvd_explorer", "ATTENTION_LENGTHS",
-    "attention_view", "attention_explorer",
+    "attention_view", "attention_explorer", "attention_update_function",
 ]
 
 
@@ -351,4 +351,29 @@ def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -
         "L": widgets.SelectionSlider(options=list(ATTENTION_LENGTHS), value=L, description="L"),
         "d": widgets.IntSlider(value=d, min=1, max=64, step=1, description="head size d"),
     }
-    return _explorer(controls, lambda **v: attention_view(rng=rng, **v), "Fit one attention head to a target pattern")
+    return _explorer(controls, attention_update_function(rng=rng), "Fit one attention head to a target pattern")
+
+
+def attention_update_function(max_iter: int = 200, rng=0):
+    """``update(family="sparse", L=64, d=3) -> Figure``: :func:`attention_view`, drawn once and then in place.
+
+    The first call draws the figure (:func:`jl_lab.plots.attn_fit`); later calls redraw that same
+    figure (:func:`jl_lab.plots.attn_fit_update`), which skips building three axes, their ticks and
+    the legend: that was half of an update.  The numbers are those of :func:`attention_view`.
+    """
+    from . import attention, plots
+
+    max_iter = check_int(max_iter, "max_iter", 1)
+    state = {}
+
+    def update(family: str = "sparse", L: int = 64, d: int = 3):
+        check_choice(family, "family", attention.FAMILIES)
+        P = attention.make_target(family, L, rng=rng, **attention.DEFAULT_PARAMS[family])
+        fit = attention.fit_attention(P, d, max_iter=max_iter, rng=rng)
+        title = f"{family}, L = {L}, d = {d}: worst-row TV {fit.max_tv:.3f}, mean KL {fit.kl:.3g}"
+        if "fig" not in state:
+            state["fig"] = plots.attn_fit(P, fit.A, title)
+            return state["fig"]
+        return plots.attn_fit_update(state["fig"], P, fit.A, title)
+
+    return update

@@ -92,3 +92,16 @@ def test_explorer_labels_are_shown_whole():
     controls = [c for row in box.children if hasattr(row, "children") for c in row.children]
     assert {c.description for c in controls} == {"rank k", "oversampling p", "power iters q"}
     assert all(c.style.description_width == "initial" for c in controls)
+
+
+def test_attention_explorer_redraw_in_place_renders_as_a_new_figure():
+    """The attention explorer's fast path (plots.attn_fit_update on the figure it drew first) shows exactly
+    what a new attention_view of the same values shows, for a change of every control (L changes the
+    images' size and the ticks)."""
+    update = widgets.attention_update_function(max_iter=30)
+    fig = update("sparse", 32, 3)
+    _pixels(fig)
+    for family, L, d in (("sparse", 16, 3), ("sparse", 16, 5), ("local", 64, 5), ("sparse", 32, 3)):
+        assert update(family, L, d) is fig
+        fresh = widgets.attention_view(family, L, d, max_iter=30)
+        assert (_pixels(fig) == _pixels(fresh)).all(), (family, L, d)
