@@ -159,13 +159,13 @@ def cocluster_matrix(view: dict, title: str = ""):
     with_words = bool(view["row_top"] or view["col_top"])
     if not with_words:
         fig, ax = figure(width=5.2, height=4.7)
-        fig.set_layout_engine("none")
+        fig.set_layout_engine(None)  # None, not "none": a placeholder engine makes savefig draw twice
         ax.set_position((0.12, 0.12, 0.72, 0.84))
     else:
         # tall enough for the word lists of 16 classes at 8 pt under the matrix (frames share one size)
         fig, (ax, axt) = figure(nrows=2, width=6.8, height=9.6, gridspec_kw={"height_ratios": [3.4, 1.4]})
         # a fixed layout: the constrained layout engine would cost more than the rest of a redraw
-        fig.set_layout_engine("none")
+        fig.set_layout_engine(None)  # None, not "none": a placeholder engine makes savefig draw twice
         ax.set_position((0.1, 0.36, 0.74, 0.62))
         axt.set_position((0.1, 0.0, 0.88, 0.265))
     vmax = np.quantile(X[X > 0], 0.99) if np.any(X > 0) else 1.0
