@@ -22,6 +22,7 @@ __all__ = [
     "render_png", "jl_view", "jl_explorer", "LSH_BITS", "lsh_view", "lsh_explorer", "cocluster_view",
     "cocluster_explorer", "rsvd_view", "rsvd_update_function", "rsvd_explorer", "ATTENTION_LENGTHS",
     "attention_view", "attention_explorer", "attention_update_function",
+    "cocluster_update_function",
 ]
 
 
@@ -241,7 +242,7 @@ def cocluster_explorer(counts, vocab, n_classes: int = 8, vocab_size: int = 400,
     }
     return _explorer(
         controls,
-        lambda **v: cocluster_view(counts, vocab, words="html", rng=rng, **v),
+        cocluster_update_function(counts, vocab, rng=rng),
         "Bigram matrix grouped by SVD co-clusters, with the top words of each cluster",
     )
 
@@ -375,5 +376,36 @@ def attention_update_function(max_iter: int = 200, rng=0):
             state["fig"] = plots.attn_fit(P, fit.A, title)
             return state["fig"]
         return plots.attn_fit_update(state["fig"], P, fit.A, title)
+
+    return update
+
+
+def cocluster_update_function(counts, vocab, rng=0):
+    """``update(n_classes=8, vocab_size=400) -> (Figure, html)``: :func:`cocluster_view` (words as HTML), in place.
+
+    The first call draws the matrix (:func:`jl_lab.plots.cocluster_matrix`); later calls redraw that
+    same figure (:func:`jl_lab.plots.cocluster_matrix_update`), which skips building the axes, the
+    colour bar and their ticks.  Figure and table are those of ``cocluster_view(..., words="html")``.
+    """
+    from . import cocluster, plots
+
+    counts = check_array(counts, "counts", accept_sparse=True, nonnegative=True, min_rows=2, min_cols=2)
+    if isinstance(vocab, (str, bytes)) or not hasattr(vocab, "__len__") or len(vocab) != counts.shape[0]:
+        raise ValueError(f"vocab must be a sequence of one word per row of counts ({counts.shape[0]})")
+    state = {}
+
+    def update(n_classes: int = 8, vocab_size: int = 400):
+        n_classes = check_int(n_classes, "n_classes", 2, counts.shape[0])
+        vocab_size = check_int(vocab_size, "vocab_size", n_classes, counts.shape[0])
+        sub = counts[:vocab_size, :vocab_size]
+        rows, cols = cocluster.svd_cocluster(sub, n_classes, n_classes, rng=rng)
+        view = cocluster.block_view(sub, rows, cols, vocab[:vocab_size], n_top=8)
+        html = plots.cocluster_words_table(view).data
+        matrix_view = {**view, "row_top": [], "col_top": []}
+        if "fig" not in state:
+            state["fig"] = plots.cocluster_matrix(matrix_view)
+        else:
+            plots.cocluster_matrix_update(state["fig"], matrix_view)
+        return state["fig"], html
 
     return update

@@ -105,3 +105,23 @@ def test_attention_explorer_redraw_in_place_renders_as_a_new_figure():
         assert update(family, L, d) is fig
         fresh = widgets.attention_view(family, L, d, max_iter=30)
         assert (_pixels(fig) == _pixels(fresh)).all(), (family, L, d)
+
+
+def test_cocluster_explorer_redraw_in_place_renders_as_a_new_figure():
+    """The co-clustering explorer's fast path (plots.cocluster_matrix_update on the figure it drew first)
+    shows exactly what a new plots.cocluster_matrix of the same view shows, for a change of the number of
+    classes and of the matrix size; its word table is the one cocluster_view gives."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(rng.gamma(0.5, 2.0, size=(150, 150))).astype(float)
+    vocab = [f"w{i}" for i in range(150)]
+    update = widgets.cocluster_update_function(counts, vocab, rng=0)
+    fig, _ = update(4, 120)
+    _pixels(fig)
+    for n_classes, size in ((6, 120), (3, 120), (3, 150), (8, 100)):
+        got, html = update(n_classes, size)
+        assert got is fig
+        fresh, fresh_html = widgets.cocluster_view(counts, vocab, n_classes, size, words="html", rng=0)
+        assert html == fresh_html
+        assert (_pixels(fig) == _pixels(fresh)).all(), (n_classes, size)
