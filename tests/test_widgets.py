@@ -125,3 +125,18 @@ def test_cocluster_explorer_redraw_in_place_renders_as_a_new_figure():
         fresh, fresh_html = widgets.cocluster_view(counts, vocab, n_classes, size, words="html", rng=0)
         assert html == fresh_html
         assert (_pixels(fig) == _pixels(fresh)).all(), (n_classes, size)
+
+
+def test_explorer_figures_have_no_layout_engine():
+    """savefig draws a figure twice when it has a layout engine (even the placeholder that
+    set_layout_engine("none") leaves), so the explorers' figures have none."""
+    import numpy as np
+
+    from jl_lab import plots
+
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(rng.gamma(0.5, 2.0, size=(120, 120))).astype(float)
+    fig, _ = widgets.cocluster_update_function(counts, [f"w{i}" for i in range(120)])(4, 100)
+    assert fig.get_layout_engine() is None
+    P = np.full((8, 8), 1 / 8)
+    assert plots.attn_fit(P, P).get_layout_engine() is None
