@@ -228,7 +228,9 @@ def cocluster_view(counts, vocab, n_classes: int = 8, vocab_size: int = 400, wor
 
 
 def cocluster_explorer(counts, vocab, n_classes: int = 8, vocab_size: int = 400, rng=0) -> widgets.VBox:
-    """Sliders for the number of classes and of words; redraws :func:`cocluster_view` (words as HTML).
+    """Sliders for the number of classes and of words; shows :func:`cocluster_view` (words as HTML).
+
+    The figure is redrawn in place (:func:`cocluster_update_function`).
 
     ``n_classes`` must lie in [2, 16] and ``vocab_size`` in [100, min(1000, rows of counts)].
     """
@@ -336,7 +338,9 @@ def attention_view(family: str = "sparse", L: int = 64, d: int = 3, max_iter: in
 
 
 def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -> widgets.VBox:
-    """Pick a target family, a length L and a head size d; redraws :func:`attention_view`.
+    """Pick a target family, a length L and a head size d; shows :func:`attention_view`, redrawn in place.
+
+    The figure is drawn once and then updated (:func:`attention_update_function`).
 
     The update takes well under 200 ms at the defaults (L = 64) on an idle
     2-core machine; longer sequences and larger heads take longer (``make bench``
