@@ -42,8 +42,8 @@ def explorers():
         img = plt.imread(f).mean(axis=2) / 255.0
     yield "randomized SVD explorer (600x512 image, k=20, p=10, q=1)", widgets.rsvd_update_function(img)
     counts, vocab = cocluster.bigram_counts(corpus.load_corpus("python-docs"), vocab_size=1000)
-    yield "co-clustering explorer (8 classes, 400 words)", lambda: widgets.cocluster_view(counts, vocab, 8, 400, "html")
-    yield "attention explorer (sparse, L=64, d=3)", lambda: widgets.attention_view("sparse", 64, 3)
+    yield "co-clustering explorer (8 classes, 400 words)", widgets.cocluster_update_function(counts, vocab)
+    yield "attention explorer (sparse, L=64, d=3)", widgets.attention_update_function()
 
 
 def main() -> int:

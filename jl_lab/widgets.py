@@ -21,7 +21,8 @@ from ._validation import DataDimensionalityWarning, check_array, check_choice, c
 __all__ = [
     "render_png", "jl_view", "jl_explorer", "LSH_BITS", "lsh_view", "lsh_explorer", "cocluster_view",
     "cocluster_explorer", "rsvd_view", "rsvd_update_function", "rsvd_explorer", "ATTENTION_LENGTHS",
-    "attention_view", "attention_explorer",
+    "attention_view", "attention_explorer", "attention_update_function",
+    "cocluster_update_function",
 ]
 
 
@@ -227,7 +228,9 @@ def cocluster_view(counts, vocab, n_classes: int = 8, vocab_size: int = 400, wor
 
 
 def cocluster_explorer(counts, vocab, n_classes: int = 8, vocab_size: int = 400, rng=0) -> widgets.VBox:
-    """Sliders for the number of classes and of words; redraws :func:`cocluster_view` (words as HTML).
+    """Sliders for the number of classes and of words; shows :func:`cocluster_view` (words as HTML).
+
+    The figure is redrawn in place (:func:`cocluster_update_function`).
 
     ``n_classes`` must lie in [2, 16] and ``vocab_size`` in [100, min(1000, rows of counts)].
     """
@@ -241,7 +244,7 @@ def cocluster_explorer(counts, vocab, n_classes: int = 8, vocab_size: int = 400,
     }
     return _explorer(
         controls,
-        lambda **v: cocluster_view(counts, vocab, words="html", rng=rng, **v),
+        cocluster_update_function(counts, vocab, rng=rng),
         "Bigram matrix grouped by SVD co-clusters, with the top words of each cluster",
     )
 
@@ -335,7 +338,9 @@ def attention_view(family: str = "sparse", L: int = 64, d: int = 3, max_iter: in
 
 
 def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -> widgets.VBox:
-    """Pick a target family, a length L and a head size d; redraws :func:`attention_view`.
+    """Pick a target family, a length L and a head size d; shows :func:`attention_view`, redrawn in place.
+
+    The figure is drawn once and then updated (:func:`attention_update_function`).
 
     The update takes well under 200 ms at the defaults (L = 64) on an idle
     2-core machine; longer sequences and larger heads take longer (``make bench``
@@ -351,4 +356,60 @@ def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -
         "L": widgets.SelectionSlider(options=list(ATTENTION_LENGTHS), value=L, description="L"),
         "d": widgets.IntSlider(value=d, min=1, max=64, step=1, description="head size d"),
     }
-    return _explorer(controls, lambda **v: attention_view(rng=rng, **v), "Fit one attention head to a target pattern")
+    return _explorer(controls, attention_update_function(rng=rng), "Fit one attention head to a target pattern")
+
+
+def attention_update_function(max_iter: int = 200, rng=0):
+    """``update(family="sparse", L=64, d=3) -> Figure``: :func:`attention_view`, drawn once and then in place.
+
+    The first call draws the figure (:func:`jl_lab.plots.attn_fit`); later calls redraw that same
+    figure (:func:`jl_lab.plots.attn_fit_update`), which skips building three axes, their ticks and
+    the legend: that was half of an update.  The numbers are those of :func:`attention_view`.
+    """
+    from . import attention, plots
+
+    max_iter = check_int(max_iter, "max_iter", 1)
+    state = {}
+
+    def update(family: str = "sparse", L: int = 64, d: int = 3):
+        check_choice(family, "family", attention.FAMILIES)
+        P = attention.make_target(family, L, rng=rng, **attention.DEFAULT_PARAMS[family])
+        fit = attention.fit_attention(P, d, max_iter=max_iter, rng=rng)
+        title = f"{family}, L = {L}, d = {d}: worst-row TV {fit.max_tv:.3f}, mean KL {fit.kl:.3g}"
+        if "fig" not in state:
+            state["fig"] = plots.attn_fit(P, fit.A, title)
+            return state["fig"]
+        return plots.attn_fit_update(state["fig"], P, fit.A, title)
+
+    return update
+
+
+def cocluster_update_function(counts, vocab, rng=0):
+    """``update(n_classes=8, vocab_size=400) -> (Figure, html)``: :func:`cocluster_view` (words as HTML), in place.
+
+    The first call draws the matrix (:func:`jl_lab.plots.cocluster_matrix`); later calls redraw that
+    same figure (:func:`jl_lab.plots.cocluster_matrix_update`), which skips building the axes, the
+    colour bar and their ticks.  Figure and table are those of ``cocluster_view(..., words="html")``.
+    """
+    from . import cocluster, plots
+
+    counts = check_array(counts, "counts", accept_sparse=True, nonnegative=True, min_rows=2, min_cols=2)
+    if isinstance(vocab, (str, bytes)) or not hasattr(vocab, "__len__") or len(vocab) != counts.shape[0]:
+        raise ValueError(f"vocab must be a sequence of one word per row of counts ({counts.shape[0]})")
+    state = {}
+
+    def update(n_classes: int = 8, vocab_size: int = 400):
+        n_classes = check_int(n_classes, "n_classes", 2, counts.shape[0])
+        vocab_size = check_int(vocab_size, "vocab_size", n_classes, counts.shape[0])
+        sub = counts[:vocab_size, :vocab_size]
+        rows, cols = cocluster.svd_cocluster(sub, n_classes, n_classes, rng=rng)
+        view = cocluster.block_view(sub, rows, cols, vocab[:vocab_size], n_top=8)
+        html = plots.cocluster_words_table(view).data
+        matrix_view = {**view, "row_top": [], "col_top": []}
+        if "fig" not in state:
+            state["fig"] = plots.cocluster_matrix(matrix_view)
+        else:
+            plots.cocluster_matrix_update(state["fig"], matrix_view)
+        return state["fig"], html
+
+    return update

@@ -124,6 +124,9 @@ def _inputs():
         "attn_logit_bound": (([1.0, 2.0, 4.0], [8, 4, 2], 16, 2.0, 3), {}),
         "attn_fit": ((P, fit.A), {"title": "toy"}),
         "rsvd_report_update": ((plots.rsvd_report(report), report), {}),
+        "attn_fit_update": ((plots.attn_fit(P, fit.A, title="toy"), P, fit.A), {"title": "toy"}),
+        "cocluster_matrix_update": ((plots.cocluster_matrix({**view, "row_top": [], "col_top": []}),
+                                     {**view, "row_top": [], "col_top": []}), {}),
         "attn_linformer": (({"uniform": attention.linformer_error(P, RNG.normal(size=(P.shape[0], 2)), [2, 4],
                                                                   trials=2, rng=0)},), {}),
     }

@@ -92,3 +92,51 @@ def test_explorer_labels_are_shown_whole():
     controls = [c for row in box.children if hasattr(row, "children") for c in row.children]
     assert {c.description for c in controls} == {"rank k", "oversampling p", "power iters q"}
     assert all(c.style.description_width == "initial" for c in controls)
+
+
+def test_attention_explorer_redraw_in_place_renders_as_a_new_figure():
+    """The attention explorer's fast path (plots.attn_fit_update on the figure it drew first) shows exactly
+    what a new attention_view of the same values shows, for a change of every control (L changes the
+    images' size and the ticks)."""
+    update = widgets.attention_update_function(max_iter=30)
+    fig = update("sparse", 32, 3)
+    _pixels(fig)
+    for family, L, d in (("sparse", 16, 3), ("sparse", 16, 5), ("local", 64, 5), ("sparse", 32, 3)):
+        assert update(family, L, d) is fig
+        fresh = widgets.attention_view(family, L, d, max_iter=30)
+        assert (_pixels(fig) == _pixels(fresh)).all(), (family, L, d)
+
+
+def test_cocluster_explorer_redraw_in_place_renders_as_a_new_figure():
+    """The co-clustering explorer's fast path (plots.cocluster_matrix_update on the figure it drew first)
+    shows exactly what a new plots.cocluster_matrix of the same view shows, for a change of the number of
+    classes and of the matrix size; its word table is the one cocluster_view gives."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(rng.gamma(0.5, 2.0, size=(150, 150))).astype(float)
+    vocab = [f"w{i}" for i in range(150)]
+    update = widgets.cocluster_update_function(counts, vocab, rng=0)
+    fig, _ = update(4, 120)
+    _pixels(fig)
+    for n_classes, size in ((6, 120), (3, 120), (3, 150), (8, 100)):
+        got, html = update(n_classes, size)
+        assert got is fig
+        fresh, fresh_html = widgets.cocluster_view(counts, vocab, n_classes, size, words="html", rng=0)
+        assert html == fresh_html
+        assert (_pixels(fig) == _pixels(fresh)).all(), (n_classes, size)
+
+
+def test_explorer_figures_have_no_layout_engine():
+    """savefig draws a figure twice when it has a layout engine (even the placeholder that
+    set_layout_engine("none") leaves), so the explorers' figures have none."""
+    import numpy as np
+
+    from jl_lab import plots
+
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(rng.gamma(0.5, 2.0, size=(120, 120))).astype(float)
+    fig, _ = widgets.cocluster_update_function(counts, [f"w{i}" for i in range(120)])(4, 100)
+    assert fig.get_layout_engine() is None
+    P = np.full((8, 8), 1 / 8)
+    assert plots.attn_fit(P, P).get_layout_engine() is None

@@ -159,13 +159,13 @@ def cocluster_matrix(view: dict, title: str = ""):
     with_words = bool(view["row_top"] or view["col_top"])
     if not with_words:
         fig, ax = figure(width=5.2, height=4.7)
-        fig.set_layout_engine("none")
+        fig.set_layout_engine(None)  # None, not "none": a placeholder engine makes savefig draw twice
         ax.set_position((0.12, 0.12, 0.72, 0.84))
     else:
         # tall enough for the word lists of 16 classes at 8 pt under the matrix (frames share one size)
         fig, (ax, axt) = figure(nrows=2, width=6.8, height=9.6, gridspec_kw={"height_ratios": [3.4, 1.4]})
         # a fixed layout: the constrained layout engine would cost more than the rest of a redraw
-        fig.set_layout_engine("none")
+        fig.set_layout_engine(None)  # None, not "none": a placeholder engine makes savefig draw twice
         ax.set_position((0.1, 0.36, 0.74, 0.62))
         axt.set_position((0.1, 0.0, 0.88, 0.265))
     vmax = np.quantile(X[X > 0], 0.99) if np.any(X > 0) else 1.0
@@ -248,3 +248,50 @@ def cocluster_words_table(view: dict):
         right = " ".join(cols_top[i]) if i < len(cols_top) else ""
         body.append((f"C{i + 1}" if i < len(rows_top) else "", left, f"D{i + 1}" if i < len(cols_top) else "", right))
     return table(["row cluster", "top first words", "column cluster", "top second words"], body)
+
+
+# --- the co-clustering explorer's in-place redraw (issue #12), appended so that edits above merge cleanly
+__all__ += ["cocluster_matrix_update"]
+
+
+@styled
+def cocluster_matrix_update(fig, view: dict):
+    """Redraw a figure made by :func:`cocluster_matrix` (without word lists) for another view, in place.
+
+    The explorer's fast path: instead of building a new figure (axes, colour bar, ticks), it sets the
+    image's data, extent and colour scale, replaces the cluster boundary lines and moves the cluster
+    ticks.  The figure then renders as ``cocluster_matrix(view)`` would (``tests/test_widgets.py``
+    compares the pixels).  Returns ``fig``.
+    """
+    X, rb, cb = _check_view(view)
+    if view["row_top"] or view["col_top"]:
+        raise ValueError("cocluster_matrix_update redraws the matrix alone: view must list no words")
+    if len(fig.axes) != 2 or len(fig.axes[0].images) != 1:
+        raise TypeError("fig must be a figure drawn by jl_lab.plots.cocluster_matrix without word lists")
+    ax = fig.axes[0]
+    n_rows, n_cols = X.shape
+    im = ax.images[0]
+    vmax = np.quantile(X[X > 0], 0.99) if np.any(X > 0) else 1.0
+    im.set_data(X)
+    im.set_extent((-0.5, n_cols - 0.5, n_rows - 0.5, -0.5))
+    im.set_clim(0, vmax)
+    for line in list(ax.lines):
+        line.remove()
+    for b in rb:
+        ax.axhline(b - 0.5, color=PALETTE[0], lw=0.6)
+    for b in cb:
+        ax.axvline(b - 0.5, color=PALETTE[0], lw=0.6)
+    ax.set_xlim(-0.5, n_cols - 0.5)
+    ax.set_ylim(n_rows - 0.5, -0.5)
+    r_edges = np.concatenate([[0], rb, [n_rows]])
+    c_edges = np.concatenate([[0], cb, [n_cols]])
+    pt_per_row = ax.get_position(original=True).height * fig.get_figheight() * 72 / n_rows
+    pt_per_col = ax.get_position(original=True).width * fig.get_figwidth() * 72 / n_cols
+
+    def names(edges, prefix, pt):
+        return [f"{prefix}{i + 1}" if (edges[i + 1] - edges[i]) * pt >= 9 else "" for i in range(len(edges) - 1)]
+
+    ax.set_yticks((r_edges[:-1] + r_edges[1:]) / 2 - 0.5, names(r_edges, "C", pt_per_row), fontsize=8)
+    ax.set_xticks((c_edges[:-1] + c_edges[1:]) / 2 - 0.5, names(c_edges, "D", pt_per_col), fontsize=8,
+                  rotation=90)
+    return fig
