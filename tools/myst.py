@@ -83,10 +83,34 @@ def is_chapter(text: str) -> bool:
     return "kernelspec" in front_matter(text)
 
 
+def numbered_pages(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
+    """The files of the toc's numbered parts (``numbered: true``), in reading order."""
+    import yaml  # installed with jupyter-book
+
+    toc = yaml.safe_load(Path(toc_path).read_text())
+    files: list[str] = []
+
+    def walk(entries):
+        for e in entries or []:
+            if "file" in e:
+                files.append(e["file"])
+            walk(e.get("sections"))
+
+    for part in toc.get("parts", []):
+        if part.get("numbered"):
+            walk(part.get("chapters"))
+    return files
+
+
 def chapters(root: Path = ROOT) -> list[str]:
-    """The chapters of the book in reading order (``book/name``): the toc pages that are notebooks."""
+    """The chapters of the book in reading order (``book/name``): the notebook pages of the numbered part.
+
+    A notebook page in the back matter (``book/scale_out``, an appendix) is executed and built like a
+    chapter, and the student edition strips its solutions, but it is not a numbered chapter: it needs no
+    frame slider, no three exercises, and gets no numbered student notebook.
+    """
     root = Path(root)
-    return [p for p in toc_pages(root / "_toc.yml") if is_chapter((root / f"{p}.md").read_text())]
+    return [p for p in numbered_pages(root / "_toc.yml") if is_chapter((root / f"{p}.md").read_text())]
 
 
 # ---- fences and directives ------------------------------------------------------------------------

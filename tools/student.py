@@ -344,11 +344,13 @@ def write_source(root: Path = ROOT, src: Path = SRC) -> dict[str, nbformat.Noteb
     removed = {label for t in texts.values() for label in solution_labels(t)}
     notebooks: dict[str, nbformat.NotebookNode] = {}
     wanted: set[Path] = set()
+    numbered = set(chapters(root))  # an appendix notebook page is built like a chapter, not handed out
     for page, text in texts.items():
         target = src / f"{page}.md"
         if is_chapter(text):
             nb = student_notebook(text, removed)
-            notebooks[page] = nb
+            if page in numbered:
+                notebooks[page] = nb
             _write(target, jupytext.writes(nb, fmt="md:myst"))
         else:
             _write(target, strip_text(student_intro(text) if page == pages[0] else text, removed))
