@@ -6,19 +6,14 @@ a few repeats of each step; the explorer's update is timed with the others in be
 
 from __future__ import annotations
 
-import time
-
 from jl_lab import cocluster as cc
 from jl_lab import corpus
+from jl_lab._timing import best_time
 
 
-def best_of(f, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+def best_of(func, repeat: int = 3) -> float:
+    """Best wall time of ``repeat`` calls (jl_lab._timing.best_time, the one timer of the project)."""
+    return best_time(func, repeat)[0]
 
 
 def main() -> None:

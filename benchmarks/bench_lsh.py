@@ -6,22 +6,18 @@ time is the best of several runs, to damp the noise of a shared machine.
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 from sklearn.datasets import load_sample_image
 from sklearn.feature_extraction.image import extract_patches_2d
 
 from jl_lab import lsh
+from jl_lab._timing import best_time
 
 
 def best(func, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    """Best wall time of ``repeat`` calls (jl_lab._timing.best_time, the one timer of the project)."""
+    return best_time(func, repeat)[0]
 
 
 def patches(n: int = 8000, size: int = 12) -> np.ndarray:

@@ -6,21 +6,17 @@ wall times; the machine may be shared, so compare ratios rather than absolute nu
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import scipy.linalg
 
 from jl_lab import projections, reducers
+from jl_lab._timing import best_time
 
 
 def best(func, repeats: int = 3) -> float:
-    t = np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        func()
-        t = min(t, time.perf_counter() - t0)
-    return t
+    """Best wall time of ``repeats`` calls (jl_lab._timing.best_time, the one timer of the project)."""
+    return best_time(func, repeats)[0]
 
 
 def main() -> None:
