@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
+import myst  # tools/myst.py, the page model (tools/ is on the test path)
 from scipy import optimize, special
 from scipy.spatial.distance import pdist
 
@@ -358,29 +358,37 @@ def test_expected_answers_are_not_typed_into_the_module(right_answers):
 
 # --------------------------------------------------------------------------- the pages follow the convention
 
-DIRECTIVE = re.compile(
-    r"^(?P<fence>`{3,4})\{(?P<kind>exercise|solution)\}(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
-    re.M | re.S,
-)
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(?P<body>.*?)^```[ \t]*$", re.M | re.S)
+class _Block(dict):
+    """One fenced block of a page as the tests below read it: ``m["body"]`` and ``m.span()`` (character offsets)."""
+
+    def span(self) -> tuple[int, int]:
+        return self["span"]
+
+
+def _blocks(text: str, names) -> list[_Block]:
+    """The top-level blocks named ``names`` (myst.fences: the one fence parser of the project), in order."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    out = []
+    for f in myst.fences(text):
+        if f.name in names:
+            end = offsets[f.end] + len(lines[f.end]) if f.end < len(lines) else len(text)
+            out.append(_Block(kind=f.name, arg=f.arg, options=f.options, body=f.body, span=(offsets[f.start], end)))
+    return out
 
 
 def chapters() -> list[str]:
-    """The chapters: the pages of the numbered part of _toc.yml, in order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    (part,) = [p for p in toc["parts"] if p.get("numbered")]
-    return [c["file"].removeprefix("book/") for c in part["chapters"]]
+    """The chapters (myst.chapters: the notebook pages of the numbered part of _toc.yml), as page names."""
+    return [p.removeprefix("book/") for p in myst.chapters()]
 
 
 def directives(page: str) -> list[dict]:
-    text = (BOOK / f"{page}.md").read_text()
     out = []
-    for m in DIRECTIVE.finditer(text):
-        label = m["arg"].strip()
-        if m["kind"] == "exercise":
-            lab = re.search(r"^:label:\s*(\S+)", m["body"], re.M)
-            label = lab.group(1) if lab else ""
-        out.append({"kind": m["kind"], "label": label, "body": m["body"], "span": m.span()})
+    for b in _blocks((BOOK / f"{page}.md").read_text(), {"exercise", "solution"}):
+        label = b["options"].get("label", "") if b["kind"] == "exercise" else b["arg"].strip()
+        out.append({"kind": b["kind"], "label": label, "body": b["body"], "span": b.span()})
     return out
 
 
@@ -450,7 +458,7 @@ def _source(cell: str) -> str:
 @pytest.mark.parametrize("page", chapters())
 def test_solution_cells_feed_only_the_solutions(page):
     text = (BOOK / f"{page}.md").read_text()
-    cells = list(CODE_CELL.finditer(text))
+    cells = _blocks(text, {"code-cell"})
     for m in cells:
         if "hidden solution" in m["body"]:
             assert "solution" in _tags(m["body"]), f"{page}: a cell for the solutions lacks the tag 'solution'"
