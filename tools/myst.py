@@ -51,12 +51,15 @@ OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
 # ---- pages and chapters ---------------------------------------------------------------------------
 
 
-def toc_pages(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every file of a table of contents, root first, in reading order (``book/name``, no suffix)."""
+def toc_pages(toc_path: Path = ROOT / "_toc.yml", numbered_only: bool = False) -> list[str]:
+    """Every file of a table of contents, root first, in reading order (``book/name``, no suffix).
+
+    With ``numbered_only``, only the files of its numbered parts (``numbered: true``), without the root.
+    """
     import yaml  # installed with jupyter-book
 
     toc = yaml.safe_load(Path(toc_path).read_text())
-    files = [toc["root"]]
+    files = [] if numbered_only else [toc["root"]]
 
     def walk(entries):
         for e in entries or []:
@@ -65,8 +68,10 @@ def toc_pages(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
             walk(e.get("sections"))
 
     for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
+        if part.get("numbered") or not numbered_only:
+            walk(part.get("chapters"))
+    if not numbered_only:
+        walk(toc.get("chapters"))
     return files
 
 
@@ -83,25 +88,6 @@ def is_chapter(text: str) -> bool:
     return "kernelspec" in front_matter(text)
 
 
-def numbered_pages(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
-    """The files of the toc's numbered parts (``numbered: true``), in reading order."""
-    import yaml  # installed with jupyter-book
-
-    toc = yaml.safe_load(Path(toc_path).read_text())
-    files: list[str] = []
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections"))
-
-    for part in toc.get("parts", []):
-        if part.get("numbered"):
-            walk(part.get("chapters"))
-    return files
-
-
 def chapters(root: Path = ROOT) -> list[str]:
     """The chapters of the book in reading order (``book/name``): the notebook pages of the numbered part.
 
@@ -110,7 +96,7 @@ def chapters(root: Path = ROOT) -> list[str]:
     frame slider, no three exercises, and gets no numbered student notebook.
     """
     root = Path(root)
-    return [p for p in numbered_pages(root / "_toc.yml") if is_chapter((root / f"{p}.md").read_text())]
+    return [p for p in toc_pages(root / "_toc.yml", numbered_only=True) if is_chapter((root / f"{p}.md").read_text())]
 
 
 # ---- fences and directives ------------------------------------------------------------------------
