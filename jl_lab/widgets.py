@@ -9,7 +9,6 @@ under 200 ms at its default size; ``make bench`` measures it.
 
 from __future__ import annotations
 
-import io
 import time
 import warnings
 
@@ -22,7 +21,7 @@ __all__ = [
     "render_png", "jl_view", "jl_explorer", "LSH_BITS", "lsh_view", "lsh_explorer", "cocluster_view",
     "cocluster_explorer", "rsvd_view", "rsvd_update_function", "rsvd_explorer", "ATTENTION_LENGTHS",
     "attention_view", "attention_explorer", "attention_update_function",
-    "cocluster_update_function",
+    "cocluster_update_function", "jl_update_function", "lsh_update_function",
 ]
 
 
@@ -36,16 +35,16 @@ def _option(value, name: str, options):
 def render_png(fig) -> bytes:
     """The PNG an explorer shows for ``fig``: rendered at the figure's own dpi, one pixel per CSS pixel.
 
-    ``benchmarks/bench_widgets.py`` times explorers through this function, so
-    the benchmark measures exactly what a slider move costs.
+    Drawn on a :class:`jl_lab._render.ExplorerCanvas` (Agg's pixels, with each font looked up once
+    instead of for every label on every redraw) and encoded at zlib level 1: the PNG is a few
+    percent larger than at the default level 6, and encoding it takes under half the time (it is
+    sent to the browser on the same machine or over a network of MB/s).
+    ``benchmarks/bench_widgets.py`` times explorers through this function, so the benchmark
+    measures exactly what a slider move costs.
     """
-    if not callable(getattr(fig, "savefig", None)):
-        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-    buf = io.BytesIO()
-    # zlib level 1: the PNG is a few percent larger than at the default level 6, and encoding it takes
-    # under half the time (it is sent to the browser on the same machine or over a network of MB/s)
-    fig.savefig(buf, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
-    return buf.getvalue()
+    from ._render import figure_png
+
+    return figure_png(fig)
 
 
 def _explorer(controls: dict, update, title: str = "") -> widgets.VBox:
@@ -149,7 +148,7 @@ def jl_explorer(X, n_points: int = 200, eps: float = 0.3, n_components: int = 10
         "eps": widgets.FloatSlider(value=eps, min=0.05, max=0.9, step=0.05, description="eps"),
         "n_components": widgets.IntSlider(value=n_components, min=5, max=1000, step=5, description="n"),
     }
-    return _explorer(controls, lambda **v: jl_view(X, rng=rng, **v), "Random projection of N points to n dimensions")
+    return _explorer(controls, jl_update_function(X, rng=rng), "Random projection of N points to n dimensions")
 
 
 # ---- Chapter: LSH by sign random projection ----
@@ -189,7 +188,7 @@ def lsh_explorer(angle: int = 40, n_bits: int = 128, n_trials: int = 2000, rng=0
     }
     return _explorer(
         controls,
-        lambda **v: lsh_view(n_trials=n_trials, rng=rng, **v),
+        lsh_update_function(n_trials=n_trials, rng=rng),
         "Three estimates of one cosine: float projection, sign bits, corrected sign bits",
     )
 
@@ -411,5 +410,85 @@ def cocluster_update_function(counts, vocab, rng=0):
         else:
             plots.cocluster_matrix_update(state["fig"], matrix_view)
         return state["fig"], html
+
+    return update
+
+
+def jl_update_function(X, rng=0):
+    """``update(n_points=200, eps=0.3, n_components=100) -> Figure``: :func:`jl_view`, drawn once and then in place.
+
+    The first call draws the figure (:func:`jl_lab.plots.plot_jl_explorer`); later calls redraw that
+    same figure (:func:`jl_lab.plots.plot_jl_explorer_update`), which skips building the axes, their
+    ticks and grid.  The numbers are those of :func:`jl_view` with the same ``rng``.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D)
+        The points; each update projects its first ``n_points`` rows.
+    rng : None, int or numpy.random.Generator
+        Seed of every projection (the same for each update, as in :func:`jl_view`).
+
+    Returns
+    -------
+    callable
+        ``update(n_points, eps, n_components)`` returning a ``matplotlib.figure.Figure``.
+    """
+    from . import bounds, plots, projections
+
+    X = check_array(X, "X", min_rows=2)
+    state = {}
+
+    def update(n_points: int = 200, eps: float = 0.3, n_components: int = 100, kind: str = "gaussian"):
+        n_points = check_int(n_points, "n_points", 2, X.shape[0])
+        eps = check_real(eps, "eps", 0.0, 1.0, low_open=True, high_open=True)
+        n_components = check_int(n_components, "n_components", 1)
+        Xn = X[:n_points]
+        with warnings.catch_warnings():  # as in jl_view: the explorer may go beyond D on purpose
+            warnings.simplefilter("ignore", DataDimensionalityWarning)
+            Y = projections.random_projection(Xn, n_components, kind, rng=rng)
+        ratios = projections.pairwise_distortion(Xn, Y)
+        marks = {m: bounds.jl_min_dim(n_points, eps, m) for m in bounds.METHODS}
+        if "fig" not in state:
+            state["fig"] = plots.plot_jl_explorer(ratios, eps, n_components, marks)
+            return state["fig"]
+        return plots.plot_jl_explorer_update(state["fig"], ratios, eps, n_components, marks)
+
+    return update
+
+
+def lsh_update_function(n_trials: int = 2000, rng=0):
+    """``update(angle=40, n_bits=128) -> Figure``: :func:`lsh_view`, drawn once and then in place.
+
+    The first call draws the figure (:func:`jl_lab.plots.lsh_estimates`); later calls redraw that
+    same figure (:func:`jl_lab.plots.lsh_estimates_update`), which skips building the axes, their
+    ticks and the legend.  The numbers are those of :func:`lsh_view` with the same ``rng``.
+
+    Parameters
+    ----------
+    n_trials : int
+        Independent draws of the projection per update, ``>= 2``.
+    rng : None, int or numpy.random.Generator
+        Seed of every simulation (the same for each update, as in :func:`lsh_view`).
+
+    Returns
+    -------
+    callable
+        ``update(angle, n_bits)`` returning a ``matplotlib.figure.Figure``.
+    """
+    import numpy as np
+
+    from . import lsh, plots
+
+    n_trials = check_int(n_trials, "n_trials", 2)
+    state = {}
+
+    def update(angle: float = 40.0, n_bits: int = 128):
+        angle = check_real(angle, "angle", 0.0, 180.0)
+        rho = float(np.clip(np.cos(np.radians(angle)), -1.0, 1.0))
+        est = lsh.simulate_cosine_estimates(rho, n_bits, n_trials, rng=rng)
+        if "fig" not in state:
+            state["fig"] = plots.lsh_estimates(est)
+            return state["fig"]
+        return plots.lsh_estimates_update(state["fig"], est)
 
     return update
