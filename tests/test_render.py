@@ -101,3 +101,27 @@ def test_bad_input_is_refused():
         _render.figure_png(fig, 10)
     with pytest.raises(TypeError, match="compress_level"):
         _render.figure_png(fig, 1.5)
+
+
+def test_explorer_titles_sit_where_automatic_placement_puts_them():
+    """The explorers' figures give their titles y = 1 (which skips matplotlib's title placement pass on
+    every draw); with automatic placement switched back on, the pixels are the same."""
+    import scipy.linalg
+
+    from jl_lab import rsvd
+
+    rng = np.random.default_rng(0)
+    M = np.clip(rng.random((60, 50)), 0, 1)
+    with plots.style():
+        figs = [
+            widgets.jl_view(rng.standard_normal((40, 30)), 40, 0.3, 20),
+            widgets.lsh_view(40, 64, n_trials=200),
+            widgets.attention_view("sparse", 16, 2, max_iter=20),
+            plots.rsvd_report(rsvd.approximation_report(M, 5, 5, 1, s_true=scipy.linalg.svdvals(M), rng=0)),
+        ]
+        for fig in figs:
+            fixed = _decode(widgets.render_png(fig))
+            for ax in fig.axes:
+                assert ax._autotitlepos is False  # private flag: set_title(..., y=1.0) set it
+                ax._autotitlepos = True
+            assert (_decode(widgets.render_png(fig)) == fixed).all()
