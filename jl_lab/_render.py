@@ -4,8 +4,11 @@ An explorer redraws one figure on every slider step.  With matplotlib 3.11, text
 redraw, and part of each text's cost is the same two look-ups repeated for every label on every
 draw: finding the font file of its font properties, and reading the font's vertical metrics from
 its OS/2 (or hhea) table.  :class:`ExplorerCanvas` is an Agg canvas whose renderer keeps both per
-font properties, so a redraw reads them from a dictionary; everything else, including every
-pixel, is Agg's (``tests/test_render.py`` compares the pixels with ``savefig``'s).
+font properties, so a redraw reads them from a dictionary.  It also remembers, for every text it
+drew in the previous frame, the glyph bitmaps and where they went: a text drawn again with the same
+string, font, angle and position (axis labels, unchanged ticks, legend entries) is composited from
+them without being shaped and rasterized again.  Everything else, including every pixel, is Agg's
+(``tests/test_render.py`` compares the pixels with those of matplotlib's own Agg canvas).
 
 Both hooks are matplotlib's own: ``RendererAgg._prepare_font`` and the renderer method
 ``_get_font_height_metrics`` that :meth:`matplotlib.text.Text._get_layout` asks a renderer for
@@ -43,6 +46,38 @@ class _FontCachingRenderer(RendererAgg):
         super().__init__(width, height, dpi)
         self._fonts = {}
         self._metrics = {}
+        self._texts = {}  # (font, string, position, ...) -> the draw_text_image arguments of its glyphs
+        self._texts_used = set()
+
+    def new_frame(self):
+        """Forget the texts that the frame just drawn did not use (the cache holds one frame)."""
+        self._texts = {k: v for k, v in self._texts.items() if k in self._texts_used}
+        self._texts_used = set()
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        key = (_font_key(prop, self.dpi), s, float(x), float(y), float(angle), gc.get_antialiased(),
+               matplotlib.rcParams["text.hinting"], tuple(features) if features else None,
+               language if isinstance(language, (str, type(None))) else repr(language))
+        glyphs = self._texts.get(key)
+        if glyphs is not None:
+            self._texts_used.add(key)
+            for args in glyphs:
+                self._renderer.draw_text_image(*args, gc)
+            return None
+        inner = self._renderer
+        recorder = self._renderer = _GlyphRecorder(inner)
+        try:
+            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        finally:
+            self._renderer = inner
+        if recorder.calls and recorder.only_glyphs:
+            self._texts[key] = recorder.calls
+            self._texts_used.add(key)
+        return None
 
     def _prepare_font(self, font_prop):
         # RendererAgg._prepare_font without the repeated font-file search
@@ -81,6 +116,24 @@ class _FontCachingRenderer(RendererAgg):
         return None, None, None  # Text._get_layout then measures the font itself
 
 
+class _GlyphRecorder:
+    """Stands for the Agg renderer while one text is drawn: passes every call on, and notes the
+    arguments of each glyph composited (``draw_text_image``) so that the text can be replayed."""
+
+    def __init__(self, inner):
+        self._inner = inner
+        self.calls = []
+        self.only_glyphs = True
+
+    def draw_text_image(self, image, x, y, angle, gc):
+        self.calls.append((image, x, y, angle))
+        return self._inner.draw_text_image(image, x, y, angle, gc)
+
+    def __getattr__(self, name):
+        self.only_glyphs = False  # something else was drawn (boxes): do not replay this text
+        return getattr(self._inner, name)
+
+
 class ExplorerCanvas(FigureCanvasAgg):
     """An Agg canvas whose renderer remembers font look-ups between draws (see the module docstring).
 
@@ -94,6 +147,12 @@ class ExplorerCanvas(FigureCanvasAgg):
             self.renderer = _FontCachingRenderer(w, h, self.figure.dpi)
             self._lastKey = key
         return self.renderer
+
+    def draw(self):
+        super().draw()
+        renderer = getattr(self, "renderer", None)
+        if isinstance(renderer, _FontCachingRenderer):
+            renderer.new_frame()
 
 
 def figure_png(fig, compress_level: int = 1) -> bytes:

@@ -57,6 +57,24 @@ def test_png_has_the_pixels_of_savefig_on_every_redraw():
     assert (_decode(_render.figure_png(fig)) == _savefig(fig)).all()
 
 
+def test_texts_drawn_again_come_from_the_previous_frame_with_their_new_colour():
+    """A text unchanged since the last frame is composited from its remembered glyphs (the cache holds
+    one frame), in the colour and alpha it has now; the pixels stay those of matplotlib's Agg canvas."""
+    fig = _figure_with_text()
+    _render.figure_png(fig)
+    renderer = fig.canvas.get_renderer()
+    remembered = set(renderer._texts)
+    assert any(key[1] == "x label" for key in remembered)
+    ax = fig.axes[0]
+    ax.xaxis.label.set_color("#D55E00")
+    ax.xaxis.label.set_alpha(0.5)
+    ax.set_title("a new title", fontsize=10)
+    assert (_decode(_render.figure_png(fig)) == _savefig(fig)).all()
+    assert any(key[1] == "x label" for key in renderer._texts)  # replayed, so kept
+    assert not any(key[1] == "title σ(k+1) with 2 fonts" for key in renderer._texts)  # not drawn: dropped
+    assert any(key[1] == "a new title" for key in renderer._texts)
+
+
 @pytest.mark.parametrize("name", ["jl", "lsh", "attention"])
 def test_explorer_figures_render_as_savefig(name):
     """Explorer figures (the JL, LSH and attention views, book style) render exactly as savefig renders them."""
