@@ -3,8 +3,10 @@
 Each explorer is thin: a compute function from a numerical module and a plot
 function from :mod:`jl_lab.plots`, joined by a few lines.  The page draws its
 static figure with the same two functions, so a reader without a kernel sees
-the explorer's default view.  Every explorer's update (compute + redraw) stays
-under 200 ms at its default size; ``make bench`` measures it.
+the explorer's default view.  Every explorer draws its figure once and then redraws it in place,
+rendered by :func:`render_png`; at its default size an update (compute, figure and PNG) takes
+about 85-120 ms of CPU, within the 200 ms budget from slider step to new image that
+``make bench`` measures in a real JupyterLab (``benchmarks/bench_lab.py``).
 """
 
 from __future__ import annotations
@@ -134,7 +136,9 @@ def jl_view(X, n_points: int, eps: float, n_components: int, kind: str = "gaussi
 
 
 def jl_explorer(X, n_points: int = 200, eps: float = 0.3, n_components: int = 100, rng=0) -> widgets.VBox:
-    """Sliders for N, eps and n over the rows of ``X``; redraws :func:`jl_view` (about 50 ms at the defaults).
+    """Sliders for N, eps and n over the rows of ``X``; redraws :func:`jl_view` in place (:func:`jl_update_function`).
+
+    An update takes about 85 ms of CPU at the defaults (``make bench`` measures it).
 
     Start values outside the sliders' ranges (N in [10, rows of X], eps in [0.05, 0.9], n in
     [5, 1000]) raise ValueError instead of being clamped silently.
@@ -175,8 +179,9 @@ def lsh_view(angle: float = 40.0, n_bits: int = 128, n_trials: int = 2000, rng=0
 def lsh_explorer(angle: int = 40, n_bits: int = 128, n_trials: int = 2000, rng=0) -> widgets.VBox:
     """Sliders for the angle between two vectors and the number of bits; redraws :func:`lsh_view`.
 
-    The update takes about 60 ms at the defaults on an idle 2-core machine and
-    stays under 200 ms up to 1024 bits (``make bench`` measures it).  ``angle`` must be an integer
+    The figure is redrawn in place (:func:`lsh_update_function`).  An update takes about 90 ms of
+    CPU at the defaults (``make bench`` measures it); the simulation grows with the bits, and at 1024
+    bits an update takes about 250 ms.  ``angle`` must be an integer
     in [1, 179] and ``n_bits`` one of :data:`LSH_BITS` (ValueError otherwise, never a clamp).
     """
     angle = check_int(angle, "angle", 1, 179)
@@ -297,8 +302,8 @@ def rsvd_explorer(M, k: int = 20, oversample: int = 10, power_iters: int = 1, rn
     """Sliders for the rank, the oversampling and the power iterations; redraws :func:`rsvd_view`.
 
     ``M`` is a grey-level image in [0, 1] (the reconstruction is drawn as one).
-    The update (compute, figure and PNG) takes about 150 ms at the defaults for
-    a 600 x 512 image on a busy 2-core machine (``make bench`` measures it;
+    The figure is redrawn in place (:func:`rsvd_update_function`).  An update (compute, figure and
+    PNG) takes about 100 ms of CPU at the defaults for a 600 x 512 image (``make bench`` measures it;
     budget 200 ms).
     """
     M = check_array(M, "M", min_rows=44, min_cols=44)
@@ -341,9 +346,8 @@ def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -
 
     The figure is drawn once and then updated (:func:`attention_update_function`).
 
-    The update takes well under 200 ms at the defaults (L = 64) on an idle
-    2-core machine; longer sequences and larger heads take longer (``make bench``
-    measures the default).
+    An update takes about 120 ms of CPU at the defaults (L = 64); longer sequences and larger heads
+    take longer (``make bench`` measures the default).
     """
     from . import attention
 
