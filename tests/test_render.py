@@ -109,6 +109,8 @@ def test_figure_with_a_pyplot_window_keeps_its_canvas():
         assert fig.canvas is canvas and Image.open(io.BytesIO(png)).size == (200, 100)
     finally:
         plt.close(fig)
+    _render.figure_png(fig)  # closed (as the book's figures are): no window any more, so the fast canvas
+    assert isinstance(fig.canvas, _render.ExplorerCanvas)
 
 
 def test_bad_input_is_refused():
