@@ -454,3 +454,117 @@ def fit_rate(n_points, eps, dims) -> dict:
     A = np.column_stack([np.ones_like(x), np.log(np.log(N)), np.log(e)])
     coef, *_ = np.linalg.lstsq(A, np.log(n), rcond=None)
     return {"c": float(x @ n / (x @ x)), "a": float(np.exp(coef[0])), "alpha": float(coef[1]), "beta": float(coef[2])}
+
+
+# --------------------------------------------------------------------------- uncertainty of the measured dimension
+
+__all__ += ["median_interval", "fit_rate_interval"]
+
+
+def median_interval(thresholds, level: float = 0.95) -> tuple[float, float, float]:
+    """Distribution-free confidence interval for the median of i.i.d. per-trial thresholds.
+
+    Parameters
+    ----------
+    thresholds : array_like of shape (T,)
+        Independent draws (e.g. :func:`empirical_thresholds`); ``inf`` is allowed (a trial
+        that never succeeded) and sorts last.
+    level : float
+        Required coverage, in (0, 1).
+
+    Returns
+    -------
+    low, high, coverage : float
+        The order statistics :math:`x_{(j)} \\le x_{(T+1-j)}` with the largest ``j`` such that
+        :math:`P(\\mathrm{Bin}(T, 1/2) \\le j - 1) \\le (1 - \\text{level})/2`; the interval
+        covers the true median with probability at least
+        :math:`\\text{coverage} = 1 - 2P(\\mathrm{Bin}(T, 1/2) \\le j - 1) \\ge \\text{level}`
+        for any continuous law (the classical sign-test interval, e.g. David and Nagaraja,
+        *Order Statistics*, 2003, sec. 7.1).
+
+    Raises
+    ------
+    ValueError
+        If ``T`` is too small for the level (``T = 5`` reaches at most 93.75 %).
+
+    Examples
+    --------
+    >>> median_interval([5, 1, 4, 2, 6, 3])
+    (1.0, 6.0, 0.96875)
+    """
+    from scipy import stats
+
+    x = np.sort(np.asarray(thresholds, dtype=float).ravel())
+    if x.size == 0 or np.any(np.isnan(x)):
+        raise ValueError("thresholds must be a non-empty array without NaN")
+    level = check_real(level, "level", 0.0, 1.0, low_open=True, high_open=True)
+    T = x.size
+    j = np.arange(1, T // 2 + 1)
+    ok = stats.binom.cdf(j - 1, T, 0.5) <= (1 - level) / 2
+    if not ok.any():
+        raise ValueError(f"{T} thresholds cannot give a {level:.0%} interval for the median; use more trials")
+    jj = int(j[ok].max())
+    coverage = float(1 - 2 * stats.binom.cdf(jj - 1, T, 0.5))
+    return float(x[jj - 1]), float(x[T - jj]), coverage
+
+
+def fit_rate_interval(sweep: dict, n_boot: int = 400, level: float = 0.95, success: float = 0.5, rng=None) -> dict:
+    """Bootstrap intervals for the constants of :func:`fit_rate` on a :func:`dimension_sweep`.
+
+    Parameters
+    ----------
+    sweep : dict
+        Output of :func:`dimension_sweep` (needs ``"n_points"``, ``"eps"`` and ``"thresholds"``).
+    n_boot : int
+        Bootstrap replicates, ``>= 20``.
+    level : float
+        Coverage of the percentile intervals, in (0, 1).
+    success : float
+        Quantile of the trials that defines the measured dimension, as in :func:`dimension_sweep`.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    dict
+        For each of ``"c"``, ``"alpha"`` and ``"beta"``: the fit on the measured dimensions
+        and ``"<name>_low"``, ``"<name>_high"``, the percentile interval over replicates in
+        which the trials of every ``(N, eps)`` cell are resampled with replacement, so the
+        interval shows how much the fit depends on which random projections were drawn.
+        Replicates in which a cell has no finite quantile are dropped (``"n_used"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out = dimension_sweep(np.eye(60), [20, 40, 60], [0.4, 0.6], trials=6, rng=0)
+    >>> ci = fit_rate_interval(out, n_boot=50, rng=1)
+    >>> bool(ci["c_low"] <= ci["c"] <= ci["c_high"])
+    True
+    """
+    if not isinstance(sweep, dict) or not {"n_points", "eps", "thresholds"} <= set(sweep):
+        raise TypeError("sweep must be the dict returned by dimension_sweep")
+    n_boot = check_int(n_boot, "n_boot", 20)
+    level = check_real(level, "level", 0.0, 1.0, low_open=True, high_open=True)
+    success = check_real(success, "success", 0.0, 1.0, low_open=True)
+    gen = check_rng(rng)
+    N = np.asarray(sweep["n_points"])
+    e = np.asarray(sweep["eps"], dtype=float)
+    thr = np.asarray(sweep["thresholds"], dtype=float)
+    if thr.ndim != 2 or thr.shape[0] != N.size:
+        raise ValueError("sweep['thresholds'] must have one row per (N, eps) cell")
+    cells, T = thr.shape
+    need = max(int(np.ceil(success * T - 1e-9)), 1) - 1
+    measured = np.array([_min_dim_from_thresholds(t, success) for t in thr])
+    point = fit_rate(N, e, measured)
+    idx = gen.integers(0, T, size=(n_boot, cells, T))
+    boot = np.sort(np.take_along_axis(np.broadcast_to(thr, (n_boot, cells, T)), idx, axis=2), axis=2)[:, :, need]
+    boot = boot[np.all(np.isfinite(boot), axis=1)]
+    if boot.shape[0] < 20:
+        raise ValueError("too few bootstrap replicates with a finite dimension in every cell")
+    fits = [fit_rate(N, e, b) for b in boot]
+    out = {"n_used": int(boot.shape[0])}
+    lo, hi = 100 * (1 - level) / 2, 100 * (1 + level) / 2
+    for name in ("c", "alpha", "beta"):
+        vals = np.array([f[name] for f in fits])
+        out[name] = point[name]
+        out[f"{name}_low"], out[f"{name}_high"] = (float(v) for v in np.percentile(vals, [lo, hi]))
+    return out
