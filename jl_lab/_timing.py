@@ -115,7 +115,9 @@ def speed_comparison(times_a, times_b) -> dict:
         every round), ``"slower than"`` if :math:`\\min_i r_i > 1`, and
         ``"about as fast as"`` otherwise (the order changed between rounds); ``"text"``:
         the word followed by the measured range, for example
-        ``"faster than (0.31 to 0.36 times the time, 5 rounds)"``.
+        ``"faster than (0.31 to 0.36 times the time, 5 rounds)"``; ``"factor_text"``: the
+        same as a factor, ``"2.8 to 3.2 times faster than"``, ``"1.5 to 2 times slower than"``
+        or ``"about as fast as (0.9 to 1.2 times the time of)"``.
 
     Notes
     -----
@@ -144,4 +146,15 @@ def speed_comparison(times_a, times_b) -> dict:
     word = "faster than" if high < 1 else "slower than" if low > 1 else "about as fast as"
     rounds = int(r.size)
     text = f"{word} ({low:.2g} to {high:.2g} times the time, {rounds} round{'s' if rounds > 1 else ''})"
-    return {"low": low, "high": high, "rounds": rounds, "word": word, "text": text}
+    if high < 1:
+        factor = f"{_num(1 / high)} to {_num(1 / low)} times faster than"
+    elif low > 1:
+        factor = f"{_num(low)} to {_num(high)} times slower than"
+    else:
+        factor = f"about as fast as ({_num(low)} to {_num(high)} times the time of)"
+    return {"low": low, "high": high, "rounds": rounds, "word": word, "text": text, "factor_text": factor}
+
+
+def _num(x: float) -> str:
+    """Two significant digits, without an exponent for the factors a page quotes."""
+    return f"{x:.0f}" if x >= 10 else f"{x:.2g}"

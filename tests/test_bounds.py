@@ -180,3 +180,20 @@ def test_fit_rate_interval_collapses_on_exact_data_and_brackets_the_fit():
         B.fit_rate_interval({"n_points": N})
     with pytest.raises(ValueError):
         B.fit_rate_interval(exact, n_boot=5)
+
+
+def test_median_verdict_signs_medians_and_wording():
+    lo, hi = np.arange(10.0, 16.0), np.arange(20.0, 26.0)
+    v = B.median_verdict(lo, hi, ("the sparse map", "the Gaussian"))
+    assert v["sign"] == -1 and v["a"] == (12.0, 10.0, 15.0) and v["b"] == (22.0, 20.0, 25.0)
+    assert v["text"].startswith("the sparse map needs fewer dimensions than the Gaussian") and "disjoint" in v["text"]
+    assert B.median_verdict(hi, lo, ("a", "b"))["sign"] == 1
+    # the medians equal empirical_min_dim's value for the same trials
+    t = B.empirical_thresholds(np.eye(40), 0.5, trials=6, rng=2)
+    assert B.median_verdict(t, t, ("a", "b"))["a"][0] == B.empirical_min_dim(np.eye(40), 0.5, trials=6, rng=2)
+    over = B.median_verdict(lo, np.r_[12.0, hi[1:]], ("a", "b"))
+    assert over["sign"] == 0 and "not told apart" in over["text"] and "overlapping" in over["text"]
+    with pytest.raises(TypeError):
+        B.median_verdict(lo, hi, ("a",))
+    with pytest.raises(ValueError):
+        B.median_verdict(lo[:5], hi, ("a", "b"))

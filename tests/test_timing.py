@@ -32,6 +32,10 @@ def test_speed_comparison_verdicts_and_ranges():
     one = speed_comparison([10.0], [1.0, 2.0])
     assert one["word"] == "slower than" and one["low"] == 5.0 and one["high"] == 10.0 and one["rounds"] == 2
     assert "5 to 10 times the time, 2 rounds" in one["text"]
+    assert one["factor_text"] == "5 to 10 times slower than"
+    assert out["factor_text"] == "1.3 to 4 times faster than"        # 1/0.75 and 1/0.25
+    assert mixed["factor_text"] == "about as fast as (0.5 to 2.5 times the time of)"
+    assert speed_comparison([1.0], [30.0, 40.0])["factor_text"] == "30 to 40 times faster than"
 
 
 def test_speed_comparison_is_antisymmetric():
