@@ -249,7 +249,8 @@ def support_head(P, beta: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def head_size_intervals(family: str, lengths, tol: float, d_max: int | None = None, n_restarts: int = 2,
-                        max_iter: int = 300, rng=None, restart_rng=None, **params) -> dict:
+                        max_iter: int = 300, fit_max_L: int | None = None, rng=None, restart_rng=None,
+                        **params) -> dict:
     r"""Single-run head sizes against ``L`` (as :func:`~jl_lab.attention.head_size_sweep` with ``grid=True``), bracketed.
 
     Parameters
@@ -268,6 +269,9 @@ def head_size_intervals(family: str, lengths, tol: float, d_max: int | None = No
         are tried: outside that range a proof already settles them.
     max_iter : int
         L-BFGS iterations per run.
+    fit_max_L : int or None
+        Lengths above it are not fitted (``one_run`` and ``upper`` are 0 there): their bracket
+        comes from the bounds alone.  Default: fit every length.
     rng : None, int or numpy.random.Generator
         Draws the targets and the single runs exactly as ``head_size_sweep(..., grid=True)``.
     restart_rng : None, int or numpy.random.Generator
@@ -303,6 +307,7 @@ def head_size_intervals(family: str, lengths, tol: float, d_max: int | None = No
         d_max = check_int(d_max, "d_max", 1)
     n_restarts = check_int(n_restarts, "n_restarts", 1)
     max_iter = check_int(max_iter, "max_iter", 1)
+    fit_max_L = None if fit_max_L is None else check_int(fit_max_L, "fit_max_L", 2)
     gen, gen_r = check_rng(rng), check_rng(restart_rng)
     keys = ("one_run", "upper", "fail", "lower", "construction", "exact")
     out: dict[str, list] = {k: [] for k in keys}
@@ -312,9 +317,13 @@ def head_size_intervals(family: str, lengths, tol: float, d_max: int | None = No
         prev = out["one_run"][-1] if out["one_run"] else None
         guess = None if prev is None or prev > cap else prev
         cands = head_size_grid(cap)
+        lower, built = head_size_lower_bound(P, tol), support_head_size(P)
+        if fit_max_L is not None and L > fit_max_L:
+            for k, v in zip(keys, (0, 0, 0, lower, built, exact_head_size(P))):
+                out[k].append(v)
+            continue
         d1 = min_head_size(P, tol, d_max=cap, guess=guess, candidates=cands, max_iter=max_iter, rng=gen)
         pos = int(np.searchsorted(cands, d1)) if d1 <= cap else len(cands)
-        lower, built = head_size_lower_bound(P, tol), support_head_size(P)
         # restarts only where they can narrow the bracket: above the lower bound, below the construction
         while 0 < pos < len(cands) and lower < cands[pos - 1] < built:
             fit = fit_attention(P, int(cands[pos - 1]), max_iter=max_iter, n_restarts=n_restarts,
@@ -330,7 +339,7 @@ def head_size_intervals(family: str, lengths, tol: float, d_max: int | None = No
         out["exact"].append(exact_head_size(P))
     res = {k: np.asarray(v) for k, v in out.items()}
     caps = np.array([L if d_max is None else min(d_max, L) for L in Ls.astype(int)])
-    reached = np.where(res["upper"] <= caps, res["upper"], np.inf)
+    reached = np.where((res["upper"] > 0) & (res["upper"] <= caps), res["upper"], np.inf)
     res["lo"] = res["lower"].copy()
     res["hi"] = np.minimum(np.minimum(reached, res["construction"]), res["exact"]).astype(int)
     return res

@@ -114,6 +114,13 @@ def test_intervals_agree_with_the_sweep_and_are_ordered():
         assert up in grid and (fail == 0 or grid[np.searchsorted(grid, up) - 1] == fail)
 
 
+def test_lengths_above_fit_max_L_are_bracketed_by_the_bounds_alone():
+    out = H.head_size_intervals("sparse", [12, 16, 24], 0.1, fit_max_L=12, rng=0, restart_rng=0, k=1)
+    assert out["one_run"][0] > 0 and np.all(out["one_run"][1:] == 0) and np.all(out["upper"][1:] == 0)
+    np.testing.assert_array_equal(out["lo"], [2, 2, 2])
+    np.testing.assert_array_equal(out["hi"][1:], [2, 2])
+
+
 def test_low_rank_interval_contains_its_rank():
     out = H.head_size_intervals("low-rank", [20], 0.01, rng=0, restart_rng=0, rank=3, scale=3.0)
     assert out["exact"][0] == 3 and out["lower"][0] <= out["upper"][0] <= 3
@@ -136,6 +143,7 @@ def test_unreached_cap_falls_back_to_the_exact_size():
     (lambda: H.head_size_intervals("sparse", [8, 8], 0.1), "lengths"),
     (lambda: H.head_size_intervals("sparse", [8], 0.1, n_restarts=0), "n_restarts"),
     (lambda: H.head_size_intervals("sparse", [8], 0.1, d_max=0), "d_max"),
+    (lambda: H.head_size_intervals("sparse", [8], 0.1, fit_max_L=1), "fit_max_L"),
 ])
 def test_bad_input_is_refused_by_name(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
