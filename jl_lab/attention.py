@@ -1262,3 +1262,17 @@ def fit_attention(
 
 fit_attention.__doc__ = _fit_attention.__doc__
 _fit_attention.__doc__ = """:func:`fit_attention` with ``spectral_cache``: the SVD of ``P`` (from ``_spectral``), reused across ``d``."""
+
+
+# Brackets on the head size (lower bound, moment-curve construction, restarts) live in their own
+# module, which imports from this one; re-exported here so that ``attention.<name>`` works too.
+from .head_size import (  # noqa: E402
+    argmax_certificates,
+    head_size_intervals,
+    head_size_lower_bound,
+    support_head,
+    support_head_size,
+)
+
+__all__ += ["argmax_certificates", "head_size_lower_bound", "support_head_size", "support_head",
+            "head_size_intervals"]
