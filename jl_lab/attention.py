@@ -1180,6 +1180,7 @@ def fit_multihead(P, n_heads: int, head_size: int, max_iter: int = 300, n_restar
 # Linformer: the JL argument for projecting keys and values along the sequence (issue #16)
 # ---------------------------------------------------------------------------
 
+
 def linformer_error(P, V, k_values, trials: int = 5, rng=None) -> dict:
     r"""Error of replacing the attention output ``P V`` by ``P E^T E V``, random ``E``, against the best rank-``k`` choice.
 
