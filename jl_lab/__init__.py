@@ -24,6 +24,7 @@ __all__ = [
     "corpus",
     "data",
     "entropy",
+    "head_size",
     "lsh",
     "pages",
     "plots",

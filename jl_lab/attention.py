@@ -59,6 +59,7 @@ __all__ = [
     "exact_head_size",
     "restart_interval",
     "fit_multihead",
+    "linformer_error",
 ]
 
 #: Target families understood by :func:`make_target`.
@@ -662,6 +663,25 @@ def _fit_attention(
     return best
 
 
+def fit_attention(
+    P,
+    d: int,
+    max_iter: int = 500,
+    n_restarts: int = 1,
+    init="spectral",
+    stop_tv: float | None = None,
+    logit_bound: float | None = None,
+    rng=None,
+) -> AttentionFit:
+    # The public face of _fit_attention, without its private spectral_cache argument
+    # (min_head_size passes the SVD of P once for every d it tries).
+    return _fit_attention(P, d, max_iter, n_restarts, init, stop_tv, logit_bound, rng)
+
+
+fit_attention.__doc__ = _fit_attention.__doc__
+_fit_attention.__doc__ = """:func:`fit_attention` with ``spectral_cache``: the SVD of ``P`` (from ``_spectral``), reused across ``d``."""
+
+
 def head_size_grid(d_max: int, per_octave: int = 4) -> np.ndarray:
     """Head sizes ``1..d_max`` on a geometric grid: every integer up to 8, then ``per_octave`` per doubling.
 
@@ -1159,9 +1179,6 @@ def fit_multihead(P, n_heads: int, head_size: int, max_iter: int = 300, n_restar
 # ---------------------------------------------------------------------------
 # Linformer: the JL argument for projecting keys and values along the sequence (issue #16)
 # ---------------------------------------------------------------------------
-# Appended as one section so that edits above merge cleanly.
-
-__all__ += ["linformer_error"]
 
 
 def linformer_error(P, V, k_values, trials: int = 5, rng=None) -> dict:
@@ -1245,20 +1262,15 @@ def linformer_error(P, V, k_values, trials: int = 5, rng=None) -> dict:
     return res
 
 
-def fit_attention(
-    P,
-    d: int,
-    max_iter: int = 500,
-    n_restarts: int = 1,
-    init="spectral",
-    stop_tv: float | None = None,
-    logit_bound: float | None = None,
-    rng=None,
-) -> AttentionFit:
-    # The public face of _fit_attention, without its private spectral_cache argument
-    # (min_head_size passes the SVD of P once for every d it tries).
-    return _fit_attention(P, d, max_iter, n_restarts, init, stop_tv, logit_bound, rng)
+# Brackets on the head size (lower bound, moment-curve construction, restarts) live in their own
+# module, which imports from this one; re-exported here so that ``attention.<name>`` works too.
+from .head_size import (  # noqa: E402
+    argmax_certificates,
+    head_size_intervals,
+    head_size_lower_bound,
+    support_head,
+    support_head_size,
+)
 
-
-fit_attention.__doc__ = _fit_attention.__doc__
-_fit_attention.__doc__ = """:func:`fit_attention` with ``spectral_cache``: the SVD of ``P`` (from ``_spectral``), reused across ``d``."""
+__all__ += ["argmax_certificates", "head_size_lower_bound", "support_head_size", "support_head",
+            "head_size_intervals"]

@@ -454,3 +454,175 @@ def fit_rate(n_points, eps, dims) -> dict:
     A = np.column_stack([np.ones_like(x), np.log(np.log(N)), np.log(e)])
     coef, *_ = np.linalg.lstsq(A, np.log(n), rcond=None)
     return {"c": float(x @ n / (x @ x)), "a": float(np.exp(coef[0])), "alpha": float(coef[1]), "beta": float(coef[2])}
+
+
+# --------------------------------------------------------------------------- uncertainty of the measured dimension
+
+__all__ += ["median_interval", "fit_rate_interval"]
+
+
+def median_interval(thresholds, level: float = 0.95) -> tuple[float, float, float]:
+    """Distribution-free confidence interval for the median of i.i.d. per-trial thresholds.
+
+    Parameters
+    ----------
+    thresholds : array_like of shape (T,)
+        Independent draws (e.g. :func:`empirical_thresholds`); ``inf`` is allowed (a trial
+        that never succeeded) and sorts last.
+    level : float
+        Required coverage, in (0, 1).
+
+    Returns
+    -------
+    low, high, coverage : float
+        The order statistics :math:`x_{(j)} \\le x_{(T+1-j)}` with the largest ``j`` such that
+        :math:`P(\\mathrm{Bin}(T, 1/2) \\le j - 1) \\le (1 - \\text{level})/2`; the interval
+        covers the true median with probability at least
+        :math:`\\text{coverage} = 1 - 2P(\\mathrm{Bin}(T, 1/2) \\le j - 1) \\ge \\text{level}`
+        for any continuous law (the classical sign-test interval, e.g. David and Nagaraja,
+        *Order Statistics*, 2003, sec. 7.1).
+
+    Raises
+    ------
+    ValueError
+        If ``T`` is too small for the level (``T = 5`` reaches at most 93.75 %).
+
+    Examples
+    --------
+    >>> median_interval([5, 1, 4, 2, 6, 3])
+    (1.0, 6.0, 0.96875)
+    """
+    from scipy import stats
+
+    x = np.sort(np.asarray(thresholds, dtype=float).ravel())
+    if x.size == 0 or np.any(np.isnan(x)):
+        raise ValueError("thresholds must be a non-empty array without NaN")
+    level = check_real(level, "level", 0.0, 1.0, low_open=True, high_open=True)
+    T = x.size
+    j = np.arange(1, T // 2 + 1)
+    ok = stats.binom.cdf(j - 1, T, 0.5) <= (1 - level) / 2
+    if not ok.any():
+        raise ValueError(f"{T} thresholds cannot give a {level:.0%} interval for the median; use more trials")
+    jj = int(j[ok].max())
+    coverage = float(1 - 2 * stats.binom.cdf(jj - 1, T, 0.5))
+    return float(x[jj - 1]), float(x[T - jj]), coverage
+
+
+def fit_rate_interval(sweep: dict, n_boot: int = 400, level: float = 0.95, success: float = 0.5, rng=None) -> dict:
+    """Bootstrap intervals for the constants of :func:`fit_rate` on a :func:`dimension_sweep`.
+
+    Parameters
+    ----------
+    sweep : dict
+        Output of :func:`dimension_sweep` (needs ``"n_points"``, ``"eps"`` and ``"thresholds"``).
+    n_boot : int
+        Bootstrap replicates, ``>= 20``.
+    level : float
+        Coverage of the percentile intervals, in (0, 1).
+    success : float
+        Quantile of the trials that defines the measured dimension, as in :func:`dimension_sweep`.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    dict
+        For each of ``"c"``, ``"alpha"`` and ``"beta"``: the fit on the measured dimensions
+        and ``"<name>_low"``, ``"<name>_high"``, the percentile interval over replicates in
+        which the trials of every ``(N, eps)`` cell are resampled with replacement, so the
+        interval shows how much the fit depends on which random projections were drawn.
+        Replicates in which a cell has no finite quantile are dropped (``"n_used"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out = dimension_sweep(np.eye(60), [20, 40, 60], [0.4, 0.6], trials=6, rng=0)
+    >>> ci = fit_rate_interval(out, n_boot=50, rng=1)
+    >>> bool(ci["c_low"] <= ci["c"] <= ci["c_high"])
+    True
+    """
+    if not isinstance(sweep, dict) or not {"n_points", "eps", "thresholds"} <= set(sweep):
+        raise TypeError("sweep must be the dict returned by dimension_sweep")
+    n_boot = check_int(n_boot, "n_boot", 20)
+    level = check_real(level, "level", 0.0, 1.0, low_open=True, high_open=True)
+    success = check_real(success, "success", 0.0, 1.0, low_open=True)
+    gen = check_rng(rng)
+    N = np.asarray(sweep["n_points"])
+    e = np.asarray(sweep["eps"], dtype=float)
+    thr = np.asarray(sweep["thresholds"], dtype=float)
+    if thr.ndim != 2 or thr.shape[0] != N.size:
+        raise ValueError("sweep['thresholds'] must have one row per (N, eps) cell")
+    cells, T = thr.shape
+    need = max(int(np.ceil(success * T - 1e-9)), 1) - 1
+    measured = np.array([_min_dim_from_thresholds(t, success) for t in thr])
+    point = fit_rate(N, e, measured)
+    idx = gen.integers(0, T, size=(n_boot, cells, T))
+    boot = np.sort(np.take_along_axis(np.broadcast_to(thr, (n_boot, cells, T)), idx, axis=2), axis=2)[:, :, need]
+    boot = boot[np.all(np.isfinite(boot), axis=1)]
+    if boot.shape[0] < 20:
+        raise ValueError("too few bootstrap replicates with a finite dimension in every cell")
+    fits = [fit_rate(N, e, b) for b in boot]
+    out = {"n_used": int(boot.shape[0])}
+    lo, hi = 100 * (1 - level) / 2, 100 * (1 + level) / 2
+    for name in ("c", "alpha", "beta"):
+        vals = np.array([f[name] for f in fits])
+        out[name] = point[name]
+        out[f"{name}_low"], out[f"{name}_high"] = (float(v) for v in np.percentile(vals, [lo, hi]))
+    return out
+
+
+__all__ += ["median_verdict"]
+
+
+def median_verdict(thr_a, thr_b, names: tuple[str, str], level: float = 0.95) -> dict:
+    """Which of two kinds of projection needs more dimensions, from their per-trial thresholds.
+
+    Parameters
+    ----------
+    thr_a, thr_b : array_like
+        Independent per-trial thresholds of two kinds (:func:`empirical_thresholds`).
+    names : tuple of two str
+        How the page calls them.
+    level : float
+        Coverage of each :func:`median_interval`.
+
+    Returns
+    -------
+    dict
+        ``"a"``, ``"b"``: ``(median, low, high)`` where the median is the
+        :func:`empirical_min_dim` value (the 0.5-quantile of the trials) and
+        ``(low, high)`` its distribution-free interval; ``"sign"``: +1 if a's
+        interval lies wholly above b's (a needs more), -1 if wholly below, 0 if they
+        overlap; ``"text"``: a clause such as ``"the very sparse map needs more than the
+        Gaussian (medians 2500 and 300; 97% intervals 2100-2900 and 280-330, disjoint)"``.
+
+    Notes
+    -----
+    Two disjoint intervals of coverage at least ``level`` each are a conservative test
+    of a difference of medians; overlapping intervals mean only that these trials do not
+    tell the two apart.
+
+    Examples
+    --------
+    >>> median_verdict([10, 11, 12, 13, 14, 15], [20, 21, 22, 23, 24, 25], ("a", "b"))["sign"]
+    -1
+    """
+    if len(names) != 2 or not all(isinstance(x, str) for x in names):
+        raise TypeError("names must be a pair of strings")
+    out = {}
+    for key, thr in (("a", thr_a), ("b", thr_b)):
+        thr = np.asarray(thr, dtype=float).ravel()
+        lo, hi, cov = median_interval(thr, level)
+        out[key] = (float(_min_dim_from_thresholds(thr, 0.5)), lo, hi)
+        out[f"coverage_{key}"] = cov
+    (ma, la, ha), (mb, lb, hb) = out["a"], out["b"]
+    sign = 1 if la > hb else -1 if ha < lb else 0
+    cov = min(out["coverage_a"], out["coverage_b"])
+    fmt = lambda v: "not reached" if not np.isfinite(v) else f"{v:.0f}"  # noqa: E731
+    detail = (f"medians {fmt(ma)} and {fmt(mb)}; {100 * cov:.0f}% intervals "
+              f"{fmt(la)}–{fmt(ha)} and {fmt(lb)}–{fmt(hb)}, {'overlapping' if sign == 0 else 'disjoint'}")
+    if sign == 0:
+        text = f"{names[0]} and {names[1]} are not told apart ({detail})"
+    else:
+        text = f"{names[0]} needs {'more' if sign > 0 else 'fewer'} dimensions than {names[1]} ({detail})"
+    out.update(sign=sign, text=text)
+    return out

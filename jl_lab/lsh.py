@@ -1481,3 +1481,45 @@ def recall_and_time(query, Q, exact, repeats: int = 3) -> dict:
     seconds, found = best_time(lambda: query(Q), repeats)
     found = np.asarray(found).astype(np.int64)
     return {"recall": recall_at_k(found, exact), "seconds_per_query": seconds / max(Q.shape[0], 1)}
+
+
+__all__ += ["lsh_exponent"]
+
+
+def lsh_exponent(p_near, p_far, n_near: int, n_far: int | None = None) -> tuple[float, float]:
+    """The exponent :math:`\\rho = \\ln p_{near} / \\ln p_{far}` of an LSH family and its standard error.
+
+    Parameters
+    ----------
+    p_near, p_far : float
+        Collision frequencies at the near and the far distance, in (0, 1), each measured
+        from independent hashes (:func:`collision_curve`).
+    n_near : int
+        Hashes behind ``p_near``, ``>= 1``.
+    n_far : int, optional
+        Hashes behind ``p_far`` (default ``n_near``).
+
+    Returns
+    -------
+    rho, se : float
+        :math:`\\rho` and its delta-method standard error: with
+        :math:`\\operatorname{Var}\\ln\\hat p \\approx (1-p)/(np)` for a binomial frequency,
+
+        .. math:: \\mathrm{se}^2 = \\frac{1}{\\ln^2 p_f}\\frac{1-p_n}{n_n p_n}
+                  + \\frac{\\ln^2 p_n}{\\ln^4 p_f}\\frac{1-p_f}{n_f p_f}.
+
+        An index needs about :math:`N^\\rho` candidates per query (Indyk and Motwani, 1998).
+
+    Examples
+    --------
+    >>> rho, se = lsh_exponent(0.5, 0.25, 1000)
+    >>> round(rho, 3), round(se, 4)
+    (0.5, 0.0302)
+    """
+    pn = check_real(p_near, "p_near", 0.0, 1.0, low_open=True, high_open=True)
+    pf = check_real(p_far, "p_far", 0.0, 1.0, low_open=True, high_open=True)
+    nn = check_int(n_near, "n_near", 1)
+    nf = nn if n_far is None else check_int(n_far, "n_far", 1)
+    ln_n, ln_f = np.log(pn), np.log(pf)
+    var = (1 - pn) / (nn * pn) / ln_f**2 + ln_n**2 / ln_f**4 * (1 - pf) / (nf * pf)
+    return float(ln_n / ln_f), float(np.sqrt(var))

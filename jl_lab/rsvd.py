@@ -983,7 +983,9 @@ def compare_solvers(M, solvers: dict, k: int, repeats: int | dict = 3, rng=None)
     Returns
     -------
     dict of str -> dict
-        Per solver, ``"time"`` in seconds and ``"error"`` = :math:`\\|M - U_k\\Sigma_kV_k^\\top\\|_2`.
+        Per solver, ``"time"`` in seconds (the best call), ``"times"`` (every call, by
+        round, for verdicts with their spread: :func:`jl_lab._timing.speed_comparison`) and
+        ``"error"`` = :math:`\\|M - U_k\\Sigma_kV_k^\\top\\|_2`.
 
     Examples
     --------
@@ -1002,18 +1004,20 @@ def compare_solvers(M, solvers: dict, k: int, repeats: int | dict = 3, rng=None)
         reps = dict.fromkeys(solvers, check_int(repeats, "repeats", 1))
     gen = check_rng(rng)
     best = dict.fromkeys(solvers, np.inf)
+    every = {name: [] for name in solvers}
     last = {}
     for r in range(max(reps.values())):
         for name, solver in solvers.items():
             if r < reps[name]:
                 seconds, last[name] = best_time(lambda: solver(M), 1)
                 best[name] = min(best[name], seconds)
+                every[name].append(seconds)
     out = {}
     for name in solvers:
         U, s, Vt = last[name]
         order = np.argsort(s)[::-1][:k]
         err = residual_norm(M, U[:, order], s[order], Vt[order], rng=gen)
-        out[name] = {"time": best[name], "error": err}
+        out[name] = {"time": best[name], "times": np.asarray(every[name]), "error": err}
     return out
 
 
@@ -1352,7 +1356,8 @@ def krylov_comparison(M, k: int, power_iters_si, power_iters_krylov, oversample:
     -------
     dict
         ``"si_matvecs"``, ``"si_error"``, ``"krylov_matvecs"``, ``"krylov_error"``: spectral
-        errors ``||M - U diag(s) Vt||_2`` (mean over trials), by :func:`residual_norm`.
+        errors ``||M - U diag(s) Vt||_2`` (mean over trials), by :func:`residual_norm`;
+        ``"si_errors"``, ``"krylov_errors"``: every trial's error, shape (settings, trials).
     """
     M = _check_input_matrix(M)
     k = check_int(k, "k", 1, min(M.shape))
@@ -1360,17 +1365,20 @@ def krylov_comparison(M, k: int, power_iters_si, power_iters_krylov, oversample:
     b = k if block_size is None else check_int(block_size, "block_size", k)
     trials = check_int(trials, "trials", 1)
     gen = check_rng(rng)
-    out = {"si_matvecs": [], "si_error": [], "krylov_matvecs": [], "krylov_error": []}
+    out = {"si_matvecs": [], "si_error": [], "krylov_matvecs": [], "krylov_error": [], "si_errors": [],
+           "krylov_errors": []}
     for q in power_iters_si:
         q = check_int(q, "power_iters_si", 0)
         errs = [residual_norm(M, *randomized_svd(M, k, p, q, rng=gen), rng=gen) for _ in range(trials)]
         out["si_matvecs"].append(subspace_iteration_matvecs(k + p, q))
         out["si_error"].append(float(np.mean(errs)))
+        out["si_errors"].append(errs)
     for q in power_iters_krylov:
         q = check_int(q, "power_iters_krylov", 0)
         errs = [residual_norm(M, *block_krylov_svd(M, k, q, rng=gen, block_size=b), rng=gen) for _ in range(trials)]
         out["krylov_matvecs"].append(krylov_matvecs(b, q))
         out["krylov_error"].append(float(np.mean(errs)))
+        out["krylov_errors"].append(errs)
     return {key: np.asarray(v) for key, v in out.items()}
 
 

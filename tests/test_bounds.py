@@ -132,3 +132,68 @@ def test_too_small_n_max_is_reported():
 def test_bad_input_is_rejected_with_the_parameter_named(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# --------------------------------------------------------------------------- uncertainty of the measured dimension
+
+
+def test_median_interval_order_statistics_and_coverage_closed_form():
+    lo, hi, cov = B.median_interval([5, 1, 4, 2, 6, 3])
+    assert (lo, hi) == (1.0, 6.0) and cov == pytest.approx(1 - 2 / 64)
+    lo, hi, cov = B.median_interval(np.arange(12.0))       # j = 3: P(Bin(12, 1/2) <= 2) = 79/4096
+    assert (lo, hi) == (2.0, 9.0) and cov == pytest.approx(1 - 2 * 79 / 4096)
+    assert B.median_interval([1.0, 2.0, np.inf, np.inf, 3.0, 4.0])[1] == np.inf
+    with pytest.raises(ValueError, match="more trials"):
+        B.median_interval(np.arange(5.0))                 # at most 1 - 2/32 = 93.75 %
+    for bad in ([], [1.0, np.nan, 2.0]):
+        with pytest.raises(ValueError):
+            B.median_interval(bad)
+    for level in (0.0, 1.0, 1.5):
+        with pytest.raises(ValueError):
+            B.median_interval(np.arange(12.0), level)
+
+
+def test_median_interval_covers_the_median_at_its_stated_rate():
+    gen = np.random.default_rng(7)
+    reps = 4000
+    hits = np.mean([lo <= 0.0 <= hi for lo, hi, _ in (B.median_interval(gen.standard_normal(12)) for _ in range(reps))])
+    cov = B.median_interval(np.arange(12.0))[2]
+    assert abs(hits - cov) < 4 * np.sqrt(cov * (1 - cov) / reps)
+
+
+def test_fit_rate_interval_collapses_on_exact_data_and_brackets_the_fit():
+    Ns, es = np.array([20, 40, 80, 160]), np.array([0.3, 0.5])
+    N = np.repeat(Ns, 2)
+    e = np.tile(es, 4)
+    n = 8 * np.log(N) / e**2
+    exact = {"n_points": N, "eps": e, "thresholds": np.repeat(n[:, None], 6, axis=1)}
+    ci = B.fit_rate_interval(exact, n_boot=30, rng=0)
+    for name, value in (("c", 8.0), ("alpha", 1.0), ("beta", -2.0)):
+        assert ci[name] == pytest.approx(value) and ci[f"{name}_low"] == pytest.approx(value)
+        assert ci[f"{name}_high"] == pytest.approx(value)
+    noisy = B.dimension_sweep(np.eye(80), [20, 40, 80], [0.4, 0.6], trials=6, rng=3)
+    ci = B.fit_rate_interval(noisy, n_boot=100, rng=4)
+    fit = B.fit_rate(noisy["n_points"], noisy["eps"], noisy["measured"])
+    assert ci["c"] == pytest.approx(fit["c"]) and ci["n_used"] == 100
+    assert ci["c_low"] < ci["c_high"] and ci["c_low"] <= fit["c"] * 1.05 and fit["c"] * 0.95 <= ci["c_high"]
+    with pytest.raises(TypeError):
+        B.fit_rate_interval({"n_points": N})
+    with pytest.raises(ValueError):
+        B.fit_rate_interval(exact, n_boot=5)
+
+
+def test_median_verdict_signs_medians_and_wording():
+    lo, hi = np.arange(10.0, 16.0), np.arange(20.0, 26.0)
+    v = B.median_verdict(lo, hi, ("the sparse map", "the Gaussian"))
+    assert v["sign"] == -1 and v["a"] == (12.0, 10.0, 15.0) and v["b"] == (22.0, 20.0, 25.0)
+    assert v["text"].startswith("the sparse map needs fewer dimensions than the Gaussian") and "disjoint" in v["text"]
+    assert B.median_verdict(hi, lo, ("a", "b"))["sign"] == 1
+    # the medians equal empirical_min_dim's value for the same trials
+    t = B.empirical_thresholds(np.eye(40), 0.5, trials=6, rng=2)
+    assert B.median_verdict(t, t, ("a", "b"))["a"][0] == B.empirical_min_dim(np.eye(40), 0.5, trials=6, rng=2)
+    over = B.median_verdict(lo, np.r_[12.0, hi[1:]], ("a", "b"))
+    assert over["sign"] == 0 and "not told apart" in over["text"] and "overlapping" in over["text"]
+    with pytest.raises(TypeError):
+        B.median_verdict(lo, hi, ("a",))
+    with pytest.raises(ValueError):
+        B.median_verdict(lo[:5], hi, ("a", "b"))

@@ -447,3 +447,27 @@ def test_recall_and_time_and_faiss_exact_search():
     np.testing.assert_allclose(flat.search(V, 5)[0], cos, atol=1e-5)
     with pytest.raises(TypeError, match="callable"):
         lsh.recall_and_time(None, V, exact)
+
+
+# --------------------------------------------------------------------------- the LSH exponent and its standard error
+
+
+def test_lsh_exponent_hyperplane_theory_and_delta_method_se():
+    b = 5
+    rho, se = lsh.lsh_exponent((5 / 6) ** b, 0.5**b, 3000)
+    assert rho == pytest.approx(np.log(5 / 6) / np.log(0.5))      # independent of b for hyperplanes
+    # the delta-method se against the spread of rho over simulated binomial frequencies
+    gen = np.random.default_rng(11)
+    pn, pf, n = (5 / 6) ** b, 0.5**b, 3000
+    sims = np.log(gen.binomial(n, pn, 4000) / n) / np.log(gen.binomial(n, pf, 4000) / n)
+    assert sims.std() == pytest.approx(se, rel=0.1)
+    # a measured collision curve: the estimate lies within 4 se of the theory
+    c = lsh.collision_curve(np.radians([30, 90]), "hyperplane", n_dims=8, n_bits=b, n_pairs=3000, rng=5)
+    r, s = lsh.lsh_exponent(c[0], c[1], 3000)
+    assert abs(r - np.log(5 / 6) / np.log(0.5)) < 4 * s
+
+
+@pytest.mark.parametrize("args", [(0.0, 0.5, 10), (0.5, 1.0, 10), (0.5, 0.2, 0), (0.5, 0.2, 10, 0), (np.nan, 0.2, 10)])
+def test_lsh_exponent_refuses_bad_input(args):
+    with pytest.raises(ValueError):
+        lsh.lsh_exponent(*args)

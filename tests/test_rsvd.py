@@ -640,3 +640,19 @@ def test_svd_flip_v_based_decision():
     assert np.all(Vt2[np.arange(5), np.argmax(np.abs(Vt2), axis=1)] > 0)
     with pytest.raises(TypeError, match="u_based_decision"):
         rsvd.svd_flip(U, Vt, u_based_decision="no")
+
+
+def test_compare_solvers_keeps_every_round_and_krylov_every_trial():
+    M = rsvd.matrix_with_spectrum(60, 40, 1.0 / np.arange(1, 41), rng=6)
+    calls = []
+    lapack = lambda A: (calls.append(1), np.linalg.svd(A, full_matrices=False))[1]  # noqa: E731
+    out = rsvd.compare_solvers(M, {"a": lapack, "b": lambda A: rsvd.randomized_svd(A, 5, 5, 1, rng=0)}, k=5,
+                               repeats={"a": 2, "b": 4}, rng=0)
+    assert out["a"]["times"].shape == (2,) and out["b"]["times"].shape == (4,) and len(calls) == 2
+    assert out["a"]["time"] == out["a"]["times"].min() and out["b"]["time"] == out["b"]["times"].min()
+    assert out["a"]["error"] == pytest.approx(1.0 / 6, rel=1e-8)      # exact SVD: Eckart-Young
+    kry = rsvd.krylov_comparison(M, 4, [0, 1], [0, 2], oversample=2, trials=3, rng=1)
+    assert kry["si_errors"].shape == (2, 3) and kry["krylov_errors"].shape == (2, 3)
+    np.testing.assert_allclose(kry["si_errors"].mean(axis=1), kry["si_error"])
+    np.testing.assert_allclose(kry["krylov_errors"].mean(axis=1), kry["krylov_error"])
+    assert np.all(kry["krylov_errors"] >= 0.2 * (1 - 1e-9))          # never below sigma_5 = 1/5
