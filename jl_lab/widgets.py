@@ -5,7 +5,7 @@ function from :mod:`jl_lab.plots`, joined by a few lines.  The page draws its
 static figure with the same two functions, so a reader without a kernel sees
 the explorer's default view.  Every explorer draws its figure once and then redraws it in place,
 rendered by :func:`render_png`; at its default size an update (compute, figure and PNG) takes
-about 85-120 ms of CPU, within the 200 ms budget from slider step to new image that
+about 85-125 ms of CPU on a 2-core machine, within the 200 ms budget from slider step to new image that
 ``make bench`` measures in a real JupyterLab (``benchmarks/bench_lab.py``).
 """
 
@@ -179,7 +179,7 @@ def lsh_view(angle: float = 40.0, n_bits: int = 128, n_trials: int = 2000, rng=0
 def lsh_explorer(angle: int = 40, n_bits: int = 128, n_trials: int = 2000, rng=0) -> widgets.VBox:
     """Sliders for the angle between two vectors and the number of bits; redraws :func:`lsh_view`.
 
-    The figure is redrawn in place (:func:`lsh_update_function`).  An update takes about 90 ms of
+    The figure is redrawn in place (:func:`lsh_update_function`).  An update takes about 110 ms of
     CPU at the defaults (``make bench`` measures it); the simulation grows with the bits, and at 1024
     bits an update takes about 250 ms.  ``angle`` must be an integer
     in [1, 179] and ``n_bits`` one of :data:`LSH_BITS` (ValueError otherwise, never a clamp).
@@ -303,7 +303,7 @@ def rsvd_explorer(M, k: int = 20, oversample: int = 10, power_iters: int = 1, rn
 
     ``M`` is a grey-level image in [0, 1] (the reconstruction is drawn as one).
     The figure is redrawn in place (:func:`rsvd_update_function`).  An update (compute, figure and
-    PNG) takes about 100 ms of CPU at the defaults for a 600 x 512 image (``make bench`` measures it;
+    PNG) takes about 125 ms of CPU at the defaults for a 600 x 512 image (``make bench`` measures it;
     budget 200 ms).
     """
     M = check_array(M, "M", min_rows=44, min_cols=44)
@@ -346,7 +346,7 @@ def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -
 
     The figure is drawn once and then updated (:func:`attention_update_function`).
 
-    An update takes about 120 ms of CPU at the defaults (L = 64); longer sequences and larger heads
+    An update takes about 90 ms of CPU at the defaults (L = 64); longer sequences and larger heads
     take longer (``make bench`` measures the default).
     """
     from . import attention
