@@ -3,13 +3,14 @@
 Each explorer is thin: a compute function from a numerical module and a plot
 function from :mod:`jl_lab.plots`, joined by a few lines.  The page draws its
 static figure with the same two functions, so a reader without a kernel sees
-the explorer's default view.  Every explorer's update (compute + redraw) stays
-under 200 ms at its default size; ``make bench`` measures it.
+the explorer's default view.  Every explorer draws its figure once and then redraws it in place,
+rendered by :func:`render_png`; at its default size an update (compute, figure and PNG) takes
+about 85-125 ms of CPU on a 2-core machine, within the 200 ms budget from slider step to new image that
+``make bench`` measures in a real JupyterLab (``benchmarks/bench_lab.py``).
 """
 
 from __future__ import annotations
 
-import io
 import time
 import warnings
 
@@ -22,7 +23,7 @@ __all__ = [
     "render_png", "jl_view", "jl_explorer", "LSH_BITS", "lsh_view", "lsh_explorer", "cocluster_view",
     "cocluster_explorer", "rsvd_view", "rsvd_update_function", "rsvd_explorer", "ATTENTION_LENGTHS",
     "attention_view", "attention_explorer", "attention_update_function",
-    "cocluster_update_function",
+    "cocluster_update_function", "jl_update_function", "lsh_update_function",
 ]
 
 
@@ -36,16 +37,16 @@ def _option(value, name: str, options):
 def render_png(fig) -> bytes:
     """The PNG an explorer shows for ``fig``: rendered at the figure's own dpi, one pixel per CSS pixel.
 
-    ``benchmarks/bench_widgets.py`` times explorers through this function, so
-    the benchmark measures exactly what a slider move costs.
+    Drawn on a :class:`jl_lab._render.ExplorerCanvas` (Agg's pixels, with each font looked up once
+    instead of for every label on every redraw) and encoded at zlib level 1: the PNG is a few
+    percent larger than at the default level 6, and encoding it takes under half the time (it is
+    sent to the browser on the same machine or over a network of MB/s).
+    ``benchmarks/bench_widgets.py`` times explorers through this function, so the benchmark
+    measures exactly what a slider move costs.
     """
-    if not callable(getattr(fig, "savefig", None)):
-        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-    buf = io.BytesIO()
-    # zlib level 1: the PNG is a few percent larger than at the default level 6, and encoding it takes
-    # under half the time (it is sent to the browser on the same machine or over a network of MB/s)
-    fig.savefig(buf, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
-    return buf.getvalue()
+    from ._render import figure_png
+
+    return figure_png(fig)
 
 
 def _explorer(controls: dict, update, title: str = "") -> widgets.VBox:
@@ -135,7 +136,9 @@ def jl_view(X, n_points: int, eps: float, n_components: int, kind: str = "gaussi
 
 
 def jl_explorer(X, n_points: int = 200, eps: float = 0.3, n_components: int = 100, rng=0) -> widgets.VBox:
-    """Sliders for N, eps and n over the rows of ``X``; redraws :func:`jl_view` (about 50 ms at the defaults).
+    """Sliders for N, eps and n over the rows of ``X``; redraws :func:`jl_view` in place (:func:`jl_update_function`).
+
+    An update takes about 85 ms of CPU at the defaults (``make bench`` measures it).
 
     Start values outside the sliders' ranges (N in [10, rows of X], eps in [0.05, 0.9], n in
     [5, 1000]) raise ValueError instead of being clamped silently.
@@ -149,7 +152,7 @@ def jl_explorer(X, n_points: int = 200, eps: float = 0.3, n_components: int = 10
         "eps": widgets.FloatSlider(value=eps, min=0.05, max=0.9, step=0.05, description="eps"),
         "n_components": widgets.IntSlider(value=n_components, min=5, max=1000, step=5, description="n"),
     }
-    return _explorer(controls, lambda **v: jl_view(X, rng=rng, **v), "Random projection of N points to n dimensions")
+    return _explorer(controls, jl_update_function(X, rng=rng), "Random projection of N points to n dimensions")
 
 
 # ---- Chapter: LSH by sign random projection ----
@@ -176,8 +179,9 @@ def lsh_view(angle: float = 40.0, n_bits: int = 128, n_trials: int = 2000, rng=0
 def lsh_explorer(angle: int = 40, n_bits: int = 128, n_trials: int = 2000, rng=0) -> widgets.VBox:
     """Sliders for the angle between two vectors and the number of bits; redraws :func:`lsh_view`.
 
-    The update takes about 60 ms at the defaults on an idle 2-core machine and
-    stays under 200 ms up to 1024 bits (``make bench`` measures it).  ``angle`` must be an integer
+    The figure is redrawn in place (:func:`lsh_update_function`).  An update takes about 110 ms of
+    CPU at the defaults (``make bench`` measures it); the simulation grows with the bits, and at 1024
+    bits an update takes about 250 ms.  ``angle`` must be an integer
     in [1, 179] and ``n_bits`` one of :data:`LSH_BITS` (ValueError otherwise, never a clamp).
     """
     angle = check_int(angle, "angle", 1, 179)
@@ -189,7 +193,7 @@ def lsh_explorer(angle: int = 40, n_bits: int = 128, n_trials: int = 2000, rng=0
     }
     return _explorer(
         controls,
-        lambda **v: lsh_view(n_trials=n_trials, rng=rng, **v),
+        lsh_update_function(n_trials=n_trials, rng=rng),
         "Three estimates of one cosine: float projection, sign bits, corrected sign bits",
     )
 
@@ -298,8 +302,8 @@ def rsvd_explorer(M, k: int = 20, oversample: int = 10, power_iters: int = 1, rn
     """Sliders for the rank, the oversampling and the power iterations; redraws :func:`rsvd_view`.
 
     ``M`` is a grey-level image in [0, 1] (the reconstruction is drawn as one).
-    The update (compute, figure and PNG) takes about 150 ms at the defaults for
-    a 600 x 512 image on a busy 2-core machine (``make bench`` measures it;
+    The figure is redrawn in place (:func:`rsvd_update_function`).  An update (compute, figure and
+    PNG) takes about 125 ms of CPU at the defaults for a 600 x 512 image (``make bench`` measures it;
     budget 200 ms).
     """
     M = check_array(M, "M", min_rows=44, min_cols=44)
@@ -342,9 +346,8 @@ def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -
 
     The figure is drawn once and then updated (:func:`attention_update_function`).
 
-    The update takes well under 200 ms at the defaults (L = 64) on an idle
-    2-core machine; longer sequences and larger heads take longer (``make bench``
-    measures the default).
+    An update takes about 90 ms of CPU at the defaults (L = 64); longer sequences and larger heads
+    take longer (``make bench`` measures the default).
     """
     from . import attention
 
@@ -411,5 +414,85 @@ def cocluster_update_function(counts, vocab, rng=0):
         else:
             plots.cocluster_matrix_update(state["fig"], matrix_view)
         return state["fig"], html
+
+    return update
+
+
+def jl_update_function(X, rng=0):
+    """``update(n_points=200, eps=0.3, n_components=100) -> Figure``: :func:`jl_view`, drawn once and then in place.
+
+    The first call draws the figure (:func:`jl_lab.plots.plot_jl_explorer`); later calls redraw that
+    same figure (:func:`jl_lab.plots.plot_jl_explorer_update`), which skips building the axes, their
+    ticks and grid.  The numbers are those of :func:`jl_view` with the same ``rng``.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D)
+        The points; each update projects its first ``n_points`` rows.
+    rng : None, int or numpy.random.Generator
+        Seed of every projection (the same for each update, as in :func:`jl_view`).
+
+    Returns
+    -------
+    callable
+        ``update(n_points, eps, n_components)`` returning a ``matplotlib.figure.Figure``.
+    """
+    from . import bounds, plots, projections
+
+    X = check_array(X, "X", min_rows=2)
+    state = {}
+
+    def update(n_points: int = 200, eps: float = 0.3, n_components: int = 100, kind: str = "gaussian"):
+        n_points = check_int(n_points, "n_points", 2, X.shape[0])
+        eps = check_real(eps, "eps", 0.0, 1.0, low_open=True, high_open=True)
+        n_components = check_int(n_components, "n_components", 1)
+        Xn = X[:n_points]
+        with warnings.catch_warnings():  # as in jl_view: the explorer may go beyond D on purpose
+            warnings.simplefilter("ignore", DataDimensionalityWarning)
+            Y = projections.random_projection(Xn, n_components, kind, rng=rng)
+        ratios = projections.pairwise_distortion(Xn, Y)
+        marks = {m: bounds.jl_min_dim(n_points, eps, m) for m in bounds.METHODS}
+        if "fig" not in state:
+            state["fig"] = plots.plot_jl_explorer(ratios, eps, n_components, marks)
+            return state["fig"]
+        return plots.plot_jl_explorer_update(state["fig"], ratios, eps, n_components, marks)
+
+    return update
+
+
+def lsh_update_function(n_trials: int = 2000, rng=0):
+    """``update(angle=40, n_bits=128) -> Figure``: :func:`lsh_view`, drawn once and then in place.
+
+    The first call draws the figure (:func:`jl_lab.plots.lsh_estimates`); later calls redraw that
+    same figure (:func:`jl_lab.plots.lsh_estimates_update`), which skips building the axes, their
+    ticks and the legend.  The numbers are those of :func:`lsh_view` with the same ``rng``.
+
+    Parameters
+    ----------
+    n_trials : int
+        Independent draws of the projection per update, ``>= 2``.
+    rng : None, int or numpy.random.Generator
+        Seed of every simulation (the same for each update, as in :func:`lsh_view`).
+
+    Returns
+    -------
+    callable
+        ``update(angle, n_bits)`` returning a ``matplotlib.figure.Figure``.
+    """
+    import numpy as np
+
+    from . import lsh, plots
+
+    n_trials = check_int(n_trials, "n_trials", 2)
+    state = {}
+
+    def update(angle: float = 40.0, n_bits: int = 128):
+        angle = check_real(angle, "angle", 0.0, 180.0)
+        rho = float(np.clip(np.cos(np.radians(angle)), -1.0, 1.0))
+        est = lsh.simulate_cosine_estimates(rho, n_bits, n_trials, rng=rng)
+        if "fig" not in state:
+            state["fig"] = plots.lsh_estimates(est)
+            return state["fig"]
+        return plots.lsh_estimates_update(state["fig"], est)
 
     return update

@@ -140,3 +140,52 @@ def test_explorer_figures_have_no_layout_engine():
     assert fig.get_layout_engine() is None
     P = np.full((8, 8), 1 / 8)
     assert plots.attn_fit(P, P).get_layout_engine() is None
+
+
+def test_jl_explorer_redraw_in_place_renders_as_a_new_figure():
+    """The JL explorer's fast path (plots.plot_jl_explorer_update on the figure it drew first) shows exactly
+    what a new jl_view of the same values shows, for a change of every slider (the histogram's range,
+    its colour when pairs fall outside the band, the band and the bounds' text all change)."""
+    import numpy as np
+
+    X = np.random.default_rng(1).standard_normal((60, 40))
+    update = widgets.jl_update_function(X, rng=0)
+    fig = update(60, 0.3, 20)
+    _pixels(fig)
+    for n_points, eps, n in ((50, 0.3, 20), (50, 0.8, 20), (50, 0.8, 200), (20, 0.1, 5), (60, 0.3, 20)):
+        assert update(n_points, eps, n) is fig
+        fresh = widgets.jl_view(X, n_points, eps, n, rng=0)
+        assert (_pixels(fig) == _pixels(fresh)).all(), (n_points, eps, n)
+
+
+def test_lsh_explorer_redraw_in_place_renders_as_a_new_figure():
+    """The LSH explorer's fast path (plots.lsh_estimates_update on the figure it drew first) shows exactly
+    what a new lsh_view of the same values shows, for a change of the angle and of the bits."""
+    update = widgets.lsh_update_function(n_trials=300, rng=0)
+    fig = update(40, 128)
+    _pixels(fig)
+    for angle, bits in ((39, 128), (39, 8), (150, 8), (90, 1024), (40, 128)):
+        assert update(angle, bits) is fig
+        fresh = widgets.lsh_view(angle, bits, n_trials=300, rng=0)
+        assert (_pixels(fig) == _pixels(fresh)).all(), (angle, bits)
+
+
+def test_in_place_redraws_refuse_a_figure_they_did_not_draw():
+    import numpy as np
+
+    from jl_lab import lsh, plots
+
+    est = lsh.simulate_cosine_estimates(0.5, 16, 50, rng=0)
+    with pytest.raises(TypeError, match="fig"):
+        plots.lsh_estimates_update(_fig(), est)
+    with pytest.raises(ValueError, match="est"):
+        plots.lsh_estimates_update(plots.lsh_estimates(est), {"rho": 0.5})
+    ratios = np.array([0.9, 1.0, 1.1])
+    with pytest.raises(TypeError, match="fig"):
+        plots.plot_jl_explorer_update(_fig(), ratios, 0.3, 10, {"Su": 5})
+    with pytest.raises(ValueError, match="ratios"):
+        plots.plot_jl_explorer_update(plots.plot_jl_explorer(ratios, 0.3, 10, {"Su": 5}), [np.nan], 0.3, 10, {"Su": 5})
+    with pytest.raises(ValueError, match="n_points"):
+        widgets.jl_update_function(np.ones((5, 3)))(6, 0.3, 2)
+    with pytest.raises(ValueError, match="n_trials"):
+        widgets.lsh_update_function(n_trials=1)

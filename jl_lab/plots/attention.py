@@ -92,7 +92,7 @@ def attn_fit(P, A, title: str = ""):
         ax.grid(False)
         ax.set_xticks([0, L - 1])
         ax.set_yticks([0, L - 1])
-        ax.set_title(name, fontsize=10)
+        ax.set_title(name, fontsize=10, y=1.0)  # y given: no title placement pass per draw
         ax.set_xlabel("key j")
     axes[0].set_ylabel("query i")
     tv = 0.5 * np.abs(P - A).sum(axis=1)
@@ -100,7 +100,7 @@ def attn_fit(P, A, title: str = ""):
     j = np.arange(L)
     axes[2].plot(j, P[i], color=REFERENCE, lw=1.2, label="target")
     axes[2].plot(j, A[i], color=PALETTE[3], lw=1.2, ls="--", label="fit")
-    axes[2].set_title(f"worst row i = {i}: TV = {tv[i]:.3f}", fontsize=10)
+    axes[2].set_title(f"worst row i = {i}: TV = {tv[i]:.3f}", fontsize=10, y=1.0)
     axes[2].set_xlabel("key j")
     axes[2].set_ylabel("attention weight")
     axes[2].legend(fontsize=8)

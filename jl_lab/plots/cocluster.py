@@ -275,12 +275,23 @@ def cocluster_matrix_update(fig, view: dict):
     im.set_data(X)
     im.set_extent((-0.5, n_cols - 0.5, n_rows - 0.5, -0.5))
     im.set_clim(0, vmax)
-    for line in list(ax.lines):
+    # the boundary lines, in cocluster_matrix's order (rows, then columns): the lines already drawn are
+    # moved (and turned) where they are needed, which is cheaper than removing them and adding new ones
+    old_lines = list(ax.lines)
+    wanted = [("h", b) for b in rb] + [("v", b) for b in cb]
+    for line in old_lines[len(wanted):]:
         line.remove()
-    for b in rb:
-        ax.axhline(b - 0.5, color=PALETTE[0], lw=0.6)
-    for b in cb:
-        ax.axvline(b - 0.5, color=PALETTE[0], lw=0.6)
+    for i, (kind, b) in enumerate(wanted):
+        if i >= len(old_lines):
+            (ax.axhline if kind == "h" else ax.axvline)(b - 0.5, color=PALETTE[0], lw=0.6)
+            continue
+        line = old_lines[i]
+        if kind == "h":
+            line.set_transform(ax.get_yaxis_transform(which="grid"))
+            line.set_data([0, 1], [b - 0.5, b - 0.5])
+        else:
+            line.set_transform(ax.get_xaxis_transform(which="grid"))
+            line.set_data([b - 0.5, b - 0.5], [0, 1])
     ax.set_xlim(-0.5, n_cols - 0.5)
     ax.set_ylim(n_rows - 0.5, -0.5)
     r_edges = np.concatenate([[0], rb, [n_rows]])

@@ -134,9 +134,61 @@ def plot_jl_explorer(ratios, eps: float, n: int, bound_dims: dict):
     ax.stairs(counts, edges, fill=True, color=PALETTE[0] if worst <= eps else PALETTE[3], alpha=0.8)
     ax.axvspan(1 - eps, 1 + eps, color=GREY, alpha=0.15, lw=0)
     verdict = "every pair inside" if worst <= eps else f"{outside:.1%} of pairs outside"
-    ax.set_title(f"n = {n}: worst |ratio - 1| = {worst:.3f}, {verdict} 1 ± {eps:g}", fontsize=10)
+    ax.set_title(f"n = {n}: worst |ratio - 1| = {worst:.3f}, {verdict} 1 ± {eps:g}", fontsize=10, y=1.0)  # y given: no title placement pass per draw
     text = "\n".join(f"{k}: n >= {v}" for k, v in bound_dims.items())
     ax.text(0.99, 0.97, text, transform=ax.transAxes, ha="right", va="top", fontsize=8, family="monospace")
     ax.set_xlabel("squared distance after / before")
     ax.set_ylabel("pairs")
+    return fig
+
+
+# --- the JL explorer's in-place redraw (issue #12), appended so that edits above merge cleanly
+__all__ += ["plot_jl_explorer_update"]
+
+
+@styled
+def plot_jl_explorer_update(fig, ratios, eps: float, n: int, bound_dims: dict):
+    """Redraw a figure made by :func:`plot_jl_explorer` for other ratios, in place; return it.
+
+    The explorer's fast path: instead of building a new figure (axes, ticks, grid), it sets the
+    histogram's counts and edges (:meth:`matplotlib.patches.StepPatch.set_data`), the band
+    ``[1 - eps, 1 + eps]``, the title and the bounds' text, and rescales the axes as a new figure
+    would.  The figure then renders as ``plot_jl_explorer(ratios, eps, n, bound_dims)`` would
+    (``tests/test_widgets.py`` compares the pixels).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure returned by :func:`plot_jl_explorer`.
+    ratios, eps, n, bound_dims
+        As for :func:`plot_jl_explorer`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig``.
+    """
+    from matplotlib.patches import StepPatch
+
+    ratios = np.asarray(ratios, dtype=float)
+    if ratios.ndim != 1 or ratios.size == 0 or not np.all(np.isfinite(ratios)):
+        raise ValueError("ratios must be a non-empty 1-D array of finite numbers")
+    axes = getattr(fig, "axes", None)
+    if not axes or len(axes) != 1 or len(axes[0].patches) != 2 or not isinstance(axes[0].patches[0], StepPatch) \
+            or len(axes[0].texts) != 1:
+        raise TypeError("fig must be a figure drawn by jl_lab.plots.plot_jl_explorer")
+    ax = axes[0]
+    hist, band = ax.patches
+    worst = float(np.max(np.abs(ratios - 1)))
+    outside = float(np.mean(np.abs(ratios - 1) > eps))
+    counts, edges = np.histogram(ratios, bins=60)
+    hist.set_data(counts, edges)
+    hist.set_color(PALETTE[0] if worst <= eps else PALETTE[3])
+    band.set_x(1 - eps)
+    band.set_width(2 * eps)
+    verdict = "every pair inside" if worst <= eps else f"{outside:.1%} of pairs outside"
+    ax.set_title(f"n = {n}: worst |ratio - 1| = {worst:.3f}, {verdict} 1 ± {eps:g}", fontsize=10)
+    ax.texts[0].set_text("\n".join(f"{k}: n >= {v}" for k, v in bound_dims.items()))
+    ax.relim()
+    ax.autoscale_view()
     return fig
