@@ -106,3 +106,20 @@ def test_the_student_sites_jupyterlite_gets_the_student_wheel(tmp_path):
     assert student.computing_wheels(tmp_path) == []
     source = (ROOT / "tools" / "student.py").read_text()
     assert "site_notebooks.build_wheel = build_wheel" in source
+
+
+def test_pages_send_students_to_the_route_without_solutions():
+    """Outside the how-to-use page's table of commands, a page that tells readers how to run it live
+    names `make lab-student` (student notebooks, no solutions), never `make lab` (the sources, solutions
+    included)."""
+    pages = {p.name: p.read_text() for p in sorted((ROOT / "book").glob("*.md"))}
+    student_route = [name for name, text in pages.items() if "`make lab-student`" in text]
+    author_route = [
+        f"{name}:{n}: {line.strip()[:100]}"
+        for name, text in pages.items()
+        for n, line in enumerate(text.splitlines(), start=1)
+        if "`make lab`" in line and not (name == "how_to_use.md" and line.startswith("|"))
+        and "for authors" not in line and "solutions included" not in line
+    ]
+    assert not author_route, "\n".join(author_route)
+    assert {"intro.md", "jl_lemma.md", "lsh.md", "rsvd.md", "cocluster.md", "attention.md"} <= set(student_route)

@@ -269,7 +269,7 @@ def repository_free(text: str) -> str:
     """A page's text for the student archive: no command of the repository (``make lab`` and the like).
 
     A page's "How to run it" section (the introduction's) becomes :data:`STUDENT_RUN`, and `` `make lab` ``
-    (a live notebook) becomes `` `jupyter lab` ``, which the archive's README sets up, and `` `make bench` ``
+    and `` `make lab-student` `` (a live notebook) become `` `jupyter lab` ``, which the archive's README sets up, and `` `make bench` ``
     "the book's benchmark".  Anything else that
     only the repository has is marked ``% instructor-only`` in the page; :data:`REPOSITORY_ONLY` finds
     what is left (tests/test_student_text.py).
@@ -278,7 +278,7 @@ def repository_free(text: str) -> str:
     if m:
         text = text[: m.start()] + STUDENT_RUN + "\n" + text[m.end() :]
     text = re.sub(r"`make bench`(?: runs `benchmarks/[^`]+`, which)?", "the book's benchmark", text)
-    return text.replace("`make lab`", "`jupyter lab`")
+    return text.replace("`make lab-student`", "`jupyter lab`").replace("`make lab`", "`jupyter lab`")
 
 
 def student_intro(text: str) -> str:
