@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from jl_lab import cocluster as cc
 from jl_lab import corpus
-from jl_lab._timing import best_time
+from jl_lab.timing import best_time
 
 
 def best_of(func, repeat: int = 3) -> float:
-    """Best wall time of ``repeat`` calls (jl_lab._timing.best_time, the one timer of the project)."""
+    """Best wall time of ``repeat`` calls (jl_lab.timing.best_time, the one timer of the project)."""
     return best_time(func, repeat)[0]
 
 

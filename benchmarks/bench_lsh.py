@@ -12,11 +12,11 @@ from sklearn.datasets import load_sample_image
 from sklearn.feature_extraction.image import extract_patches_2d
 
 from jl_lab import lsh
-from jl_lab._timing import best_time
+from jl_lab.timing import best_time
 
 
 def best(func, repeat: int = 5) -> float:
-    """Best wall time of ``repeat`` calls (jl_lab._timing.best_time, the one timer of the project)."""
+    """Best wall time of ``repeat`` calls (jl_lab.timing.best_time, the one timer of the project)."""
     return best_time(func, repeat)[0]
 
 

@@ -11,11 +11,11 @@ import numpy as np
 import scipy.linalg
 
 from jl_lab import projections, reducers
-from jl_lab._timing import best_time
+from jl_lab.timing import best_time
 
 
 def best(func, repeats: int = 3) -> float:
-    """Best wall time of ``repeats`` calls (jl_lab._timing.best_time, the one timer of the project)."""
+    """Best wall time of ``repeats`` calls (jl_lab.timing.best_time, the one timer of the project)."""
     return best_time(func, repeats)[0]
 
 

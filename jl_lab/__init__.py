@@ -33,6 +33,7 @@ __all__ = [
     "rsvd",
     "scale_out",
     "sketch",
+    "timing",
     "trifactor",
     "widgets",
 ]

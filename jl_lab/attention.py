@@ -33,7 +33,7 @@ import numpy as np
 from scipy import optimize
 from scipy.special import softmax
 
-from ._timing import one_blas_thread
+from .timing import one_blas_thread
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 from ._validation import check_stochastic as _check_rows  # rows that are probability vectors, any shape
 
@@ -77,7 +77,7 @@ DEFAULT_PARAMS = {
 _STOCHASTIC_ATOL = 1e-6
 
 
-_one_blas_thread = one_blas_thread  # one definition, in jl_lab._timing
+_one_blas_thread = one_blas_thread  # one definition, in jl_lab.timing
 
 
 def _single_threaded(func):

@@ -46,7 +46,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import brentq
 
-from ._timing import best_time
+from .timing import best_time
 from ._validation import check_array, check_choice, check_int, check_real, check_rng, is_dask_array
 from ._validation import _asarray, check_ints, check_values
 

@@ -39,7 +39,7 @@ import scipy.linalg
 import scipy.sparse as sp
 import scipy.spatial.distance
 
-from ._timing import best_time
+from .timing import best_time
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 from ._validation import check_ints, check_values
 from .projections import KINDS as RANDOM_KINDS

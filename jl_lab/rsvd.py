@@ -52,7 +52,7 @@ import scipy.sparse as sp
 from scipy.linalg import lapack
 from scipy.sparse.linalg import LinearOperator, svds
 
-from ._timing import best_time
+from .timing import best_time
 from ._validation import check_array, check_choice, check_int, check_rng, is_dask_array
 from ._validation import check_ints, check_values
 from .projections import _float_dtype
@@ -984,7 +984,7 @@ def compare_solvers(M, solvers: dict, k: int, repeats: int | dict = 3, rng=None)
     -------
     dict of str -> dict
         Per solver, ``"time"`` in seconds (the best call), ``"times"`` (every call, by
-        round, for verdicts with their spread: :func:`jl_lab._timing.speed_comparison`) and
+        round, for verdicts with their spread: :func:`jl_lab.timing.speed_comparison`) and
         ``"error"`` = :math:`\\|M - U_k\\Sigma_kV_k^\\top\\|_2`.
 
     Examples

@@ -744,7 +744,7 @@ def lstsq_timings(A, b, m: int, repeats: int = 3, rng=None) -> dict:
         ``"numpy.linalg.lstsq"``, ``"sketch-and-solve (<kind>)"`` and
         ``"preconditioned LSQR (<kind>)"``, every kind.
     """
-    from ._timing import best_time
+    from .timing import best_time
 
     A = check_array(A, "A", ndim=2)
     b = _check_rhs(b, A.shape[0])

@@ -16,7 +16,7 @@ import warnings
 
 import ipywidgets as widgets
 
-from ._timing import one_blas_thread
+from .timing import one_blas_thread
 from ._validation import DataDimensionalityWarning, check_array, check_choice, check_int, check_real
 
 __all__ = [
@@ -270,7 +270,7 @@ def rsvd_view(M, k: int = 20, oversample: int = 10, power_iters: int = 1, s_true
     return plots.rsvd_report(report)
 
 
-_one_blas_thread = one_blas_thread  # one definition, in jl_lab._timing
+_one_blas_thread = one_blas_thread  # one definition, in jl_lab.timing
 
 
 def rsvd_update_function(M, rng=0):

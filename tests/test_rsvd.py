@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, aslinearoperator
 
 from jl_lab import rsvd
-from jl_lab._timing import one_blas_thread
+from jl_lab.timing import one_blas_thread
 
 
 EPS = np.finfo(float).eps

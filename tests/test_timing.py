@@ -1,9 +1,9 @@
-"""jl_lab._timing: interleaved rounds and the faster/slower verdict built on them (no wall-clock thresholds)."""
+"""jl_lab.timing: interleaved rounds and the faster/slower verdict built on them (no wall-clock thresholds)."""
 
 import numpy as np
 import pytest
 
-from jl_lab._timing import interleaved_times, speed_comparison
+from jl_lab.timing import interleaved_times, speed_comparison
 
 
 def test_interleaved_times_calls_every_function_once_per_round_in_order():

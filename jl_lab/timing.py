@@ -1,4 +1,4 @@
-"""Wall-clock timing shared by the modules that report costs (lsh, reducers, rsvd), and the one-BLAS-thread context."""
+"""Wall-clock timing: the best-of-N timer, interleaved rounds and the faster/slower verdict pages quote, and the one-BLAS-thread context."""
 
 from __future__ import annotations
 
