@@ -94,11 +94,15 @@ def main() -> int:
             for _ in range(len(EXPLORERS) + 1):
                 page.keyboard.press("Shift+Enter")
             cells = page.locator(".jp-NotebookPanel .jp-CodeCell")
-            for i, (name, _) in enumerate(EXPLORERS, start=1):
-                cell = cells.nth(i)
-                image = cell.locator("img.widget-image, .widget-image img").first
+            # every explorer is drawn and the kernel has finished all cells before the first step: a step
+            # taken while later cells still run waits for them (the first JL step used to take ~1 s so)
+            for i in range(1, len(EXPLORERS) + 1):
+                image = cells.nth(i).locator("img.widget-image, .widget-image img").first
                 image.wait_for(state="visible")
                 image.evaluate("(img, i) => { img.dataset.jlIndex = String(i); }", i)
+            page.wait_for_function("() => /\\| Idle/.test(document.body.innerText)")
+            for i, (name, _) in enumerate(EXPLORERS, start=1):
+                cell = cells.nth(i)
                 handle = cell.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle").first
                 handle.scroll_into_view_if_needed()
                 handle.focus()
