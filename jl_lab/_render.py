@@ -79,27 +79,26 @@ class _FontCachingRenderer(RendererAgg):
             self._texts_used.add(key)
         return None
 
+    def _cached(self, store: dict, font_prop, make):
+        """``store[key]`` for the font properties' key, made by ``make()`` the first time (bounded size)."""
+        key = _font_key(font_prop, self.dpi)
+        value = store.get(key)
+        if value is None:
+            if len(store) >= _MAX_CACHED:
+                store.clear()
+            value = store[key] = make()
+        return value
+
     def _prepare_font(self, font_prop):
         # RendererAgg._prepare_font without the repeated font-file search
-        key = _font_key(font_prop, self.dpi)
-        font = self._fonts.get(key)
-        if font is None:
-            if len(self._fonts) >= _MAX_CACHED:
-                self._fonts.clear()
-            font = self._fonts[key] = get_font(fontManager._find_fonts_by_props(font_prop))
+        font = self._cached(self._fonts, font_prop, lambda: get_font(fontManager._find_fonts_by_props(font_prop)))
         font.clear()
         font.set_size(font_prop.get_size_in_points(), self.dpi)
         return font
 
     def _get_font_height_metrics(self, font_prop):
         """``(ascent, descent, line gap)`` in pixels, as :meth:`matplotlib.text.Text._get_layout` computes them."""
-        key = _font_key(font_prop, self.dpi)
-        metrics = self._metrics.get(key)
-        if metrics is None:
-            if len(self._metrics) >= _MAX_CACHED:
-                self._metrics.clear()
-            metrics = self._metrics[key] = self._read_font_height_metrics(font_prop)
-        return metrics
+        return self._cached(self._metrics, font_prop, lambda: self._read_font_height_metrics(font_prop))
 
     def _read_font_height_metrics(self, font_prop):
         # the same tables, keys and scaling as matplotlib.text.Text._get_layout (matplotlib 3.11)

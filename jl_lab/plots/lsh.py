@@ -143,6 +143,18 @@ def _lsh_lattice_edges(h, n_bits: int, max_bins: int = 50):
     return np.arange(h.min() - step / 2, h.max() + step / 2 + group * step, group * step)
 
 
+def _lsh_estimate_edges(est: dict) -> dict:
+    """Histogram bin edges of the three estimates: 40 bins over the float ones, the lattice of the sign
+    ones (multiples of ``2/n``), and that lattice mapped through ``sin(pi h / 2)`` for the corrected ones."""
+    x = est["float"]
+    sign_edges = _lsh_lattice_edges(est["sign"], est["n_bits"])
+    return {
+        "float": np.linspace(x.min(), x.max(), 41) if x.max() > x.min() else np.array([x.min() - 1e-3, x.min() + 1e-3]),
+        "sign": sign_edges,
+        "corrected": np.sin(np.pi * np.clip(sign_edges, -1, 1) / 2),
+    }
+
+
 @styled
 def lsh_estimates(est: dict):
     """Histograms of the float, raw sign and corrected estimates of one cosine (``lsh.simulate_cosine_estimates``).
@@ -157,13 +169,7 @@ def lsh_estimates(est: dict):
     # the constrained layout and the parser took two thirds of the explorer's update
     fig, ax = figure(width=8.6, height=3.4, layout=None)
     fig.subplots_adjust(left=0.07, right=0.58, bottom=0.14, top=0.91)
-    x = est["float"]
-    sign_edges = _lsh_lattice_edges(est["sign"], n)
-    edges = {
-        "float": np.linspace(x.min(), x.max(), 41) if x.max() > x.min() else np.array([x.min() - 1e-3, x.min() + 1e-3]),
-        "sign": sign_edges,
-        "corrected": np.sin(np.pi * np.clip(sign_edges, -1, 1) / 2),
-    }
+    edges = _lsh_estimate_edges(est)
     for c, kind in zip(PALETTE, ("float", "sign", "corrected")):
         x = est[kind]
         counts, e = np.histogram(x, bins=edges[kind])
@@ -319,13 +325,7 @@ def lsh_estimates_update(fig, est: dict):
     ax = axes[0]
     rho, n = est["rho"], est["n_bits"]
     s = 2 / np.pi * np.arcsin(rho)
-    x = est["float"]
-    sign_edges = _lsh_lattice_edges(est["sign"], n)
-    edges = {
-        "float": np.linspace(x.min(), x.max(), 41) if x.max() > x.min() else np.array([x.min() - 1e-3, x.min() + 1e-3]),
-        "sign": sign_edges,
-        "corrected": np.sin(np.pi * np.clip(sign_edges, -1, 1) / 2),
-    }
+    edges = _lsh_estimate_edges(est)
     legend_texts = {t.get_text(): t for t in ax.get_legend().get_texts()}
 
     def relabel(artist, label):
