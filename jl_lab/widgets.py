@@ -110,6 +110,23 @@ def _explorer(controls: dict, update, title: str = "") -> widgets.VBox:
     return box
 
 
+def _in_place(draw, redraw):
+    """``show(*args)``: ``draw(*args)`` builds the figure the first time, ``redraw(fig, *args)`` updates it.
+
+    Every explorer's update function goes through it: rebuilding axes, ticks and legends on every
+    slider step cost a third to a half of an update.
+    """
+    state = {}
+
+    def show(*args):
+        if "fig" not in state:
+            state["fig"] = draw(*args)
+            return state["fig"]
+        return redraw(state["fig"], *args)
+
+    return show
+
+
 # ---- Chapter: the JL lemma in numbers ----
 
 
@@ -120,9 +137,16 @@ def jl_view(X, n_points: int, eps: float, n_components: int, kind: str = "gaussi
     and plots the ratios of squared distances against the band ``1 +- eps`` and
     the dimensions the four bounds ask for.
     """
-    from . import bounds, plots, projections
+    from . import plots
 
     X = check_array(X, "X", min_rows=2)
+    return plots.plot_jl_explorer(*_jl_data(X, n_points, eps, n_components, kind, rng))
+
+
+def _jl_data(X, n_points, eps, n_components, kind, rng):
+    """``(ratios, eps, n_components, marks)`` of one JL view, the arguments of its plot (``X`` checked)."""
+    from . import bounds, projections
+
     n_points = check_int(n_points, "n_points", 2, X.shape[0])
     eps = check_real(eps, "eps", 0.0, 1.0, low_open=True, high_open=True)
     n_components = check_int(n_components, "n_components", 1)
@@ -132,7 +156,7 @@ def jl_view(X, n_points: int, eps: float, n_components: int, kind: str = "gaussi
         Y = projections.random_projection(Xn, n_components, kind, rng=rng)
     ratios = projections.pairwise_distortion(Xn, Y)
     marks = {m: bounds.jl_min_dim(n_points, eps, m) for m in bounds.METHODS}
-    return plots.plot_jl_explorer(ratios, eps, n_components, marks)
+    return ratios, eps, n_components, marks
 
 
 def jl_explorer(X, n_points: int = 200, eps: float = 0.3, n_components: int = 100, rng=0) -> widgets.VBox:
@@ -167,13 +191,20 @@ def lsh_view(angle: float = 40.0, n_bits: int = 128, n_trials: int = 2000, rng=0
     ``angle`` degrees and shows the float, raw sign and corrected estimates of
     their cosine (:func:`jl_lab.lsh.simulate_cosine_estimates`, :func:`jl_lab.plots.lsh_estimates`).
     """
+    from . import plots
+
+    return plots.lsh_estimates(_lsh_data(angle, n_bits, n_trials, rng))
+
+
+def _lsh_data(angle, n_bits, n_trials, rng) -> dict:
+    """The simulated estimates of one LSH view, for a pair of vectors ``angle`` degrees apart."""
     import numpy as np
 
-    from . import lsh, plots
+    from . import lsh
 
     angle = check_real(angle, "angle", 0.0, 180.0)
     rho = float(np.clip(np.cos(np.radians(angle)), -1.0, 1.0))
-    return plots.lsh_estimates(lsh.simulate_cosine_estimates(rho, n_bits, n_trials, rng=rng))
+    return lsh.simulate_cosine_estimates(rho, n_bits, n_trials, rng=rng)
 
 
 def lsh_explorer(angle: int = 40, n_bits: int = 128, n_trials: int = 2000, rng=0) -> widgets.VBox:
@@ -213,22 +244,35 @@ def cocluster_view(counts, vocab, n_classes: int = 8, vocab_size: int = 400, wor
     times faster than in matplotlib) the matrix alone is drawn and
     ``(figure, html_table)`` is returned.
     """
-    from . import cocluster, plots
+    from . import plots
 
     if words not in ("figure", "html"):
         raise ValueError(f"words must be 'figure' or 'html', got {words!r}")
+    counts = _check_counts_vocab(counts, vocab)
+    if words == "figure":
+        return plots.cocluster_matrix(_cocluster_data(counts, vocab, n_classes, vocab_size, 6, rng))
+    view = _cocluster_data(counts, vocab, n_classes, vocab_size, 8, rng)
+    fig = plots.cocluster_matrix({**view, "row_top": [], "col_top": []})
+    return fig, plots.cocluster_words_table(view).data
+
+
+def _check_counts_vocab(counts, vocab):
+    """``counts`` checked (non-negative, at least 2 x 2, sparse allowed) with one word of ``vocab`` per row."""
     counts = check_array(counts, "counts", accept_sparse=True, nonnegative=True, min_rows=2, min_cols=2)
     if isinstance(vocab, (str, bytes)) or not hasattr(vocab, "__len__") or len(vocab) != counts.shape[0]:
         raise ValueError(f"vocab must be a sequence of one word per row of counts ({counts.shape[0]})")
+    return counts
+
+
+def _cocluster_data(counts, vocab, n_classes, vocab_size, n_top, rng) -> dict:
+    """The block view (:func:`jl_lab.cocluster.block_view`) of the ``vocab_size`` most frequent words."""
+    from . import cocluster
+
     n_classes = check_int(n_classes, "n_classes", 2, counts.shape[0])
     vocab_size = check_int(vocab_size, "vocab_size", n_classes, counts.shape[0])
     sub = counts[:vocab_size, :vocab_size]
     rows, cols = cocluster.svd_cocluster(sub, n_classes, n_classes, rng=rng)
-    if words == "figure":
-        return plots.cocluster_matrix(cocluster.block_view(sub, rows, cols, vocab[:vocab_size], n_top=6))
-    view = cocluster.block_view(sub, rows, cols, vocab[:vocab_size], n_top=8)
-    fig = plots.cocluster_matrix({**view, "row_top": [], "col_top": []})
-    return fig, plots.cocluster_words_table(view).data
+    return cocluster.block_view(sub, rows, cols, vocab[:vocab_size], n_top=n_top)
 
 
 def cocluster_explorer(counts, vocab, n_classes: int = 8, vocab_size: int = 400, rng=0) -> widgets.VBox:
@@ -285,15 +329,12 @@ def rsvd_update_function(M, rng=0):
     from . import plots, rsvd
 
     s_true = scipy.linalg.svdvals(M)
-    state = {}
+    show = _in_place(plots.rsvd_report, plots.rsvd_report_update)
 
     def update(k: int = 20, oversample: int = 10, power_iters: int = 1):
         with _one_blas_thread():
             report = rsvd.approximation_report(M, k, oversample, power_iters, s_true=s_true, rng=rng)
-        if "fig" not in state:
-            state["fig"] = plots.rsvd_report(report)
-            return state["fig"]
-        return plots.rsvd_report_update(state["fig"], report)
+        return show(report)
 
     return update
 
@@ -332,13 +373,20 @@ def attention_view(family: str = "sparse", L: int = 64, d: int = 3, max_iter: in
     of length ``L``, fits a head of size ``d`` (:func:`jl_lab.attention.fit_attention`)
     and shows target, fit and the worst row (:func:`jl_lab.plots.attn_fit`).
     """
-    from . import attention, plots
+    from . import plots
+
+    return plots.attn_fit(*_attention_data(family, L, d, max_iter, rng))
+
+
+def _attention_data(family, L, d, max_iter, rng):
+    """``(P, A, title)`` of one attention view: the target, the fitted head's matrix and the title."""
+    from . import attention
 
     check_choice(family, "family", attention.FAMILIES)
     P = attention.make_target(family, L, rng=rng, **attention.DEFAULT_PARAMS[family])
     fit = attention.fit_attention(P, d, max_iter=max_iter, rng=rng)
     title = f"{family}, L = {L}, d = {d}: worst-row TV {fit.max_tv:.3f}, mean KL {fit.kl:.3g}"
-    return plots.attn_fit(P, fit.A, title)
+    return P, fit.A, title
 
 
 def attention_explorer(family: str = "sparse", L: int = 64, d: int = 3, rng=0) -> widgets.VBox:
@@ -369,20 +417,13 @@ def attention_update_function(max_iter: int = 200, rng=0):
     figure (:func:`jl_lab.plots.attn_fit_update`), which skips building three axes, their ticks and
     the legend: that was half of an update.  The numbers are those of :func:`attention_view`.
     """
-    from . import attention, plots
+    from . import plots
 
     max_iter = check_int(max_iter, "max_iter", 1)
-    state = {}
+    show = _in_place(plots.attn_fit, plots.attn_fit_update)
 
     def update(family: str = "sparse", L: int = 64, d: int = 3):
-        check_choice(family, "family", attention.FAMILIES)
-        P = attention.make_target(family, L, rng=rng, **attention.DEFAULT_PARAMS[family])
-        fit = attention.fit_attention(P, d, max_iter=max_iter, rng=rng)
-        title = f"{family}, L = {L}, d = {d}: worst-row TV {fit.max_tv:.3f}, mean KL {fit.kl:.3g}"
-        if "fig" not in state:
-            state["fig"] = plots.attn_fit(P, fit.A, title)
-            return state["fig"]
-        return plots.attn_fit_update(state["fig"], P, fit.A, title)
+        return show(*_attention_data(family, L, d, max_iter, rng))
 
     return update
 
@@ -394,26 +435,14 @@ def cocluster_update_function(counts, vocab, rng=0):
     same figure (:func:`jl_lab.plots.cocluster_matrix_update`), which skips building the axes, the
     colour bar and their ticks.  Figure and table are those of ``cocluster_view(..., words="html")``.
     """
-    from . import cocluster, plots
+    from . import plots
 
-    counts = check_array(counts, "counts", accept_sparse=True, nonnegative=True, min_rows=2, min_cols=2)
-    if isinstance(vocab, (str, bytes)) or not hasattr(vocab, "__len__") or len(vocab) != counts.shape[0]:
-        raise ValueError(f"vocab must be a sequence of one word per row of counts ({counts.shape[0]})")
-    state = {}
+    counts = _check_counts_vocab(counts, vocab)
+    show = _in_place(plots.cocluster_matrix, plots.cocluster_matrix_update)
 
     def update(n_classes: int = 8, vocab_size: int = 400):
-        n_classes = check_int(n_classes, "n_classes", 2, counts.shape[0])
-        vocab_size = check_int(vocab_size, "vocab_size", n_classes, counts.shape[0])
-        sub = counts[:vocab_size, :vocab_size]
-        rows, cols = cocluster.svd_cocluster(sub, n_classes, n_classes, rng=rng)
-        view = cocluster.block_view(sub, rows, cols, vocab[:vocab_size], n_top=8)
-        html = plots.cocluster_words_table(view).data
-        matrix_view = {**view, "row_top": [], "col_top": []}
-        if "fig" not in state:
-            state["fig"] = plots.cocluster_matrix(matrix_view)
-        else:
-            plots.cocluster_matrix_update(state["fig"], matrix_view)
-        return state["fig"], html
+        view = _cocluster_data(counts, vocab, n_classes, vocab_size, 8, rng)
+        return show({**view, "row_top": [], "col_top": []}), plots.cocluster_words_table(view).data
 
     return update
 
@@ -437,25 +466,13 @@ def jl_update_function(X, rng=0):
     callable
         ``update(n_points, eps, n_components)`` returning a ``matplotlib.figure.Figure``.
     """
-    from . import bounds, plots, projections
+    from . import plots
 
     X = check_array(X, "X", min_rows=2)
-    state = {}
+    show = _in_place(plots.plot_jl_explorer, plots.plot_jl_explorer_update)
 
     def update(n_points: int = 200, eps: float = 0.3, n_components: int = 100, kind: str = "gaussian"):
-        n_points = check_int(n_points, "n_points", 2, X.shape[0])
-        eps = check_real(eps, "eps", 0.0, 1.0, low_open=True, high_open=True)
-        n_components = check_int(n_components, "n_components", 1)
-        Xn = X[:n_points]
-        with warnings.catch_warnings():  # as in jl_view: the explorer may go beyond D on purpose
-            warnings.simplefilter("ignore", DataDimensionalityWarning)
-            Y = projections.random_projection(Xn, n_components, kind, rng=rng)
-        ratios = projections.pairwise_distortion(Xn, Y)
-        marks = {m: bounds.jl_min_dim(n_points, eps, m) for m in bounds.METHODS}
-        if "fig" not in state:
-            state["fig"] = plots.plot_jl_explorer(ratios, eps, n_components, marks)
-            return state["fig"]
-        return plots.plot_jl_explorer_update(state["fig"], ratios, eps, n_components, marks)
+        return show(*_jl_data(X, n_points, eps, n_components, kind, rng))
 
     return update
 
@@ -479,20 +496,12 @@ def lsh_update_function(n_trials: int = 2000, rng=0):
     callable
         ``update(angle, n_bits)`` returning a ``matplotlib.figure.Figure``.
     """
-    import numpy as np
-
-    from . import lsh, plots
+    from . import plots
 
     n_trials = check_int(n_trials, "n_trials", 2)
-    state = {}
+    show = _in_place(plots.lsh_estimates, plots.lsh_estimates_update)
 
     def update(angle: float = 40.0, n_bits: int = 128):
-        angle = check_real(angle, "angle", 0.0, 180.0)
-        rho = float(np.clip(np.cos(np.radians(angle)), -1.0, 1.0))
-        est = lsh.simulate_cosine_estimates(rho, n_bits, n_trials, rng=rng)
-        if "fig" not in state:
-            state["fig"] = plots.lsh_estimates(est)
-            return state["fig"]
-        return plots.lsh_estimates_update(state["fig"], est)
+        return show(_lsh_data(angle, n_bits, n_trials, rng))
 
     return update
