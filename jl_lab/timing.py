@@ -133,6 +133,9 @@ def speed_comparison(times_a, times_b) -> dict:
     >>> speed_comparison([1.0, 2.0], [1.5, 1.5])["word"]
     'about as fast as'
     """
+    for x, name in ((times_a, "times_a"), (times_b, "times_b")):
+        if np.iscomplexobj(x) or not np.issubdtype(np.asarray(x).dtype, np.number):
+            raise TypeError(f"{name} must hold real seconds, got {np.asarray(x).dtype}")
     a = np.atleast_1d(np.asarray(times_a, dtype=float))
     b = np.atleast_1d(np.asarray(times_b, dtype=float))
     for x, name in ((a, "times_a"), (b, "times_b")):

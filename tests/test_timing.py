@@ -52,3 +52,9 @@ def test_speed_comparison_is_antisymmetric():
 def test_speed_comparison_refuses_bad_times(a, b):
     with pytest.raises(ValueError):
         speed_comparison(a, b)
+
+
+@pytest.mark.parametrize("bad", [[1j, 2.0], ["a", "b"]])
+def test_speed_comparison_refuses_non_real_times_by_name(bad):
+    with pytest.raises(TypeError, match="times_a must hold real seconds"):
+        speed_comparison(bad, [1.0, 1.0])
