@@ -384,7 +384,10 @@ def sketch_precondition_lsqr(
     SA = _sketch(A, m, kind, check_rng(rng), nnz)
     R = sla.qr(SA, mode="r")[0][:d]
     diag = np.abs(np.diag(R))
-    if diag.min() <= d * np.finfo(float).eps * diag.max():
+    # Householder QR is backward stable: the computed R is exact for SA + E with
+    # ||E|| <~ m d eps ||SA|| (Higham 2002, Thm 19.4), so a diagonal entry below that
+    # level cannot be told from zero (a rank-deficient sketch).
+    if diag.min() <= m * d * np.finfo(float).eps * diag.max():
         raise ValueError("the sketch S A is rank deficient: A must have full column rank (or increase m)")
 
     def matvec(y):
