@@ -729,29 +729,40 @@ def preconditioning_sweep(
 
 
 def lstsq_timings(A, b, m: int, repeats: int = 3, rng=None) -> dict:
-    """Best-of-``repeats`` time and residual excess of LAPACK's least squares and of the sketched solvers.
+    """Times and residual excess of LAPACK's least squares and of the sketched solvers.
 
     Parameters
     ----------
     A : array_like of shape (N, d)
     b : array_like of shape (N,)
     m : int
-        Sketch size for every sketched solver.
+        Sketch size for every sketched solver, ``m >= d``.
     repeats : int
+        Number of interleaved rounds (:func:`jl_lab.timing.interleaved_times`): each
+        round runs every solver once, so a burst of load hits them all alike and
+        two solvers can be compared round by round
+        (:func:`jl_lab.timing.speed_comparison`).
     rng : None, int or numpy.random.Generator
 
     Returns
     -------
     dict
-        ``name -> {"time": seconds, "excess": ||Ax - b|| / ||Ax* - b|| - 1}`` for
+        ``name -> {"time": best seconds, "times": seconds of each round, "excess":
+        ||Ax - b|| / ||Ax* - b|| - 1}`` (the residual of the last round's solution) for
         ``"numpy.linalg.lstsq"``, ``"sketch-and-solve (<kind>)"`` and
         ``"preconditioned LSQR (<kind>)"``, every kind.
+
+    References
+    ----------
+    Rokhlin & Tygert (2008); Avron, Maymounkov & Toledo (2010), who time
+    Blendenpik against LAPACK the same way.
     """
-    from .timing import best_time
+    from .timing import interleaved_times
 
     A = check_array(A, "A", ndim=2)
     b = _check_rhs(b, A.shape[0])
     m = check_int(m, "m", A.shape[1])
+    repeats = check_int(repeats, "repeats", 1)
     gen = check_rng(rng)
     solvers = {"numpy.linalg.lstsq": lambda: np.linalg.lstsq(A, b, rcond=None)[0]}
     for kind in KINDS:
@@ -759,10 +770,11 @@ def lstsq_timings(A, b, m: int, repeats: int = 3, rng=None) -> dict:
     for kind in KINDS:
         solvers[f"preconditioned LSQR ({kind})"] = (
             lambda kind=kind: sketch_precondition_lsqr(A, b, m, kind, rng=gen, tol=1e-12, iter_lim=200)[0])
-    out = {}
-    for name, f in solvers.items():
-        t, x = best_time(f, repeats)
-        out[name] = {"time": t, "residual": float(np.linalg.norm(A @ x - b))}
+    last = {}
+    rounds = interleaved_times(
+        {name: (lambda f=f, name=name: last.__setitem__(name, f())) for name, f in solvers.items()}, repeats)
+    out = {name: {"time": float(t.min()), "times": t, "residual": float(np.linalg.norm(A @ last[name] - b))}
+           for name, t in rounds.items()}
     r_opt = out["numpy.linalg.lstsq"]["residual"]
     for v in out.values():
         v["excess"] = v["residual"] / r_opt - 1.0

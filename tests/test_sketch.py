@@ -281,9 +281,15 @@ def test_preconditioning_sweep_and_timings():
     assert np.all(pre["sketched_error"] < 1e-6)
     gen = np.random.default_rng(33)
     A, b = gen.standard_normal((256, 5)), gen.standard_normal(256)
-    res = sketch.lstsq_timings(A, b, 20, repeats=1, rng=34)
+    res = sketch.lstsq_timings(A, b, 20, repeats=3, rng=34)
     assert len(res) == 1 + 2 * len(KINDS) and res["numpy.linalg.lstsq"]["excess"] == 0
     assert all(v["time"] >= 0 and v["excess"] > -1e-12 for v in res.values())
+    assert all(v["times"].shape == (3,) and v["time"] == v["times"].min() for v in res.values())
+    x_opt = np.linalg.lstsq(A, b, rcond=None)[0]   # the residual is that of the solver's own solution
+    assert res["numpy.linalg.lstsq"]["residual"] == pytest.approx(np.linalg.norm(A @ x_opt - b), rel=1e-12)
+    assert res["sketch-and-solve (gaussian)"]["residual"] >= np.linalg.norm(A @ x_opt - b) * (1 - 1e-12)
+    with pytest.raises(ValueError, match="repeats"):
+        sketch.lstsq_timings(A, b, 20, repeats=0)
     assert all(res[f"preconditioned LSQR ({k})"]["excess"] < 1e-10 for k in KINDS)
 
 
