@@ -3,9 +3,7 @@
 Run with ``make bench`` after ``make book`` (or ``.venv/bin/python benchmarks/bench_book.py``).  Reads
 ``_build/kernel-cpu.json``, written by tools/sphinx_ext/jl_cputime.py while the build executed the
 pages; nothing is executed here.  A wall/CPU ratio well above 1 means the machine was busy: the book
-test's budgets (90 s per page, 360 s for the book) apply to the CPU time divided by the load factor of
-a reference workload timed around each page (tools/sphinx_ext/jl_cputime.py), since load stretches CPU
-time too, only less.
+test's budgets (90 s per page, 360 s for the book) apply to the CPU time, which load hardly changes.
 """
 
 from __future__ import annotations
@@ -23,18 +21,15 @@ def main() -> int:
         print(f"no {RECORDS.relative_to(ROOT)}: build the book first (make book)")
         return 0
     records = json.loads(RECORDS.read_text())
-    print(f"{'page':<28} {'CPU s':>7} {'load':>5} {'calib s':>7} {'wall s':>7} {'wall/CPU':>8}")
-    cpu_total = cal_total = wall_total = 0.0
+    print(f"{'page':<28} {'CPU s':>7} {'wall s':>7} {'wall/CPU':>8}")
+    cpu_total = wall_total = 0.0
     for page, rec in sorted(records.items()):
         cpu, wall = rec["cpu_seconds"], rec.get("wall_seconds") or float("nan")
-        load = rec.get("load_factor", float("nan"))
-        cal = rec.get("calibrated_cpu_seconds", cpu)
-        cpu_total, cal_total, wall_total = cpu_total + cpu, cal_total + cal, wall_total + wall
-        flag = "  OVER BUDGET" if cal > CHAPTER_BUDGET_S else ""
-        print(f"{page:<28} {cpu:7.1f} {load:5.2f} {cal:7.1f} {wall:7.1f} {wall / cpu:8.2f}{flag}")
-    print(f"{'all pages':<28} {cpu_total:7.1f} {'':>5} {cal_total:7.1f} {wall_total:7.1f} "
-          f"{wall_total / cpu_total:8.2f}  (budget {BOOK_BUDGET_S:.0f} s of calibrated CPU: "
-          f"{'met' if cal_total <= BOOK_BUDGET_S else 'NOT met'})")
+        cpu_total, wall_total = cpu_total + cpu, wall_total + wall
+        flag = "  OVER BUDGET" if cpu > CHAPTER_BUDGET_S else ""
+        print(f"{page:<28} {cpu:7.1f} {wall:7.1f} {wall / cpu:8.2f}{flag}")
+    print(f"{'all pages':<28} {cpu_total:7.1f} {wall_total:7.1f} {wall_total / cpu_total:8.2f}"
+          f"  (budget {BOOK_BUDGET_S:.0f} s of CPU: {'met' if cpu_total <= BOOK_BUDGET_S else 'NOT met'})")
     return 0
 
 
