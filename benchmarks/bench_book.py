@@ -3,7 +3,7 @@
 Run with ``make bench`` after ``make book`` (or ``.venv/bin/python benchmarks/bench_book.py``).  Reads
 ``_build/kernel-cpu.json``, written by tools/sphinx_ext/jl_cputime.py while the build executed the
 pages; nothing is executed here.  A wall/CPU ratio well above 1 means the machine was busy: the book
-test's budgets (90 s per page, 360 s for the book) apply to the CPU time, which load hardly changes.
+test's budgets (90 s per page, 360 s for the book) apply to the CPU time, which load changes much less.
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def kernel_cpu_times() -> dict[str, float]:
 
 
 def test_execution_within_budgets(build):
-    """Budgets on kernel CPU time, which load cannot stretch; wall-clock times are reported alongside."""
+    """Budgets on kernel CPU time, which load stretches much less than wall time; wall times reported alongside."""
     cpu, wall = kernel_cpu_times(), execution_times()
     pages = [p for p in toc_files() if has_code_cells(p)]
     missing = [p for p in pages if cpu.get(p) is None]

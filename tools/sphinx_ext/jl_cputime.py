@@ -3,7 +3,8 @@
 Registered in _config.yml (``sphinx: local_extensions``).  MyST-NB records the *wall* time of each
 executed notebook, which load on a shared machine stretches at will (the same commit took 10 minutes
 on a quiet 2-core machine and 18 with five other jobs).  The book test enforces its budgets on CPU
-time instead, which load hardly changes.
+time instead, which load changes much less (not nothing: on a virtual machine whose host is shared,
+a core's speed drifts; builds of the same pages here measured 289 to 402 s of kernel CPU in all).
 
 How it is measured: MyST-NB starts one kernel per executed page, as a child process of the Sphinx
 process, and waits for it to end before it finishes parsing the page.  A child's CPU time (user +
