@@ -525,7 +525,7 @@ def _start(init, P, d, gen, spectral_cache):
 
 
 @_single_threaded
-def _fit_attention(
+def fit_attention(
     P,
     d: int,
     max_iter: int = 500,
@@ -534,7 +534,8 @@ def _fit_attention(
     stop_tv: float | None = None,
     logit_bound: float | None = None,
     rng=None,
-    spectral_cache=None,
+    *,
+    _spectral_cache=None,
 ) -> AttentionFit:
     r"""Fit ``softmax(Q K^T)`` with ``Q, K`` in ``R^{L x d}`` to a row-stochastic target ``P``.
 
@@ -565,6 +566,9 @@ def _fit_attention(
         ``sqrt(B)`` so that ``Q @ K.T`` is still the logit matrix.
     rng : None, int or numpy.random.Generator
         Source of randomness (random starts; symmetry-breaking noise).
+    _spectral_cache : tuple, optional
+        Private: the SVD of ``P`` from ``_spectral``, which :func:`min_head_size`
+        computes once and reuses for every ``d`` it tries.
 
     Returns
     -------
@@ -624,7 +628,7 @@ def _fit_attention(
     f = _objective(P, L, d, stop_tv, logit_bound)
     best = None
     for run in range(n_restarts):
-        Q0, K0 = _start(init if run == 0 else "random", P, d, gen, spectral_cache)
+        Q0, K0 = _start(init if run == 0 else "random", P, d, gen, _spectral_cache)
         x0 = np.concatenate([Q0.ravel(), K0.ravel()])
         count = [0]
 
@@ -661,25 +665,6 @@ def _fit_attention(
         if stop_tv is not None and best.max_tv <= stop_tv:
             break
     return best
-
-
-def fit_attention(
-    P,
-    d: int,
-    max_iter: int = 500,
-    n_restarts: int = 1,
-    init="spectral",
-    stop_tv: float | None = None,
-    logit_bound: float | None = None,
-    rng=None,
-) -> AttentionFit:
-    # The public face of _fit_attention, without its private spectral_cache argument
-    # (min_head_size passes the SVD of P once for every d it tries).
-    return _fit_attention(P, d, max_iter, n_restarts, init, stop_tv, logit_bound, rng)
-
-
-fit_attention.__doc__ = _fit_attention.__doc__
-_fit_attention.__doc__ = """:func:`fit_attention` with ``spectral_cache``: the SVD of ``P`` (from ``_spectral``), reused across ``d``."""
 
 
 def head_size_grid(d_max: int, per_octave: int = 4) -> np.ndarray:
@@ -796,9 +781,9 @@ def min_head_size(
         if d > d_max:
             return True  # sentinel: "d_max + 1" stands for "not reached"
         if d not in verdicts:
-            fit = _fit_attention(
+            fit = fit_attention(
                 P, d, max_iter=max_iter, n_restarts=n_restarts, stop_tv=tol,
-                logit_bound=logit_bound, rng=_seed_for(base, d), spectral_cache=cache,
+                logit_bound=logit_bound, rng=_seed_for(base, d), _spectral_cache=cache,
             )
             verdicts[d] = fit.max_tv <= tol
         return verdicts[d]
