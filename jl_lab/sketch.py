@@ -747,22 +747,20 @@ def lstsq_timings(A, b, m: int, repeats: int = 3, rng=None) -> dict:
     Returns
     -------
     dict
-        ``name -> {"time": best seconds, "times": seconds of each round, "excess":
-        ||Ax - b|| / ||Ax* - b|| - 1}`` (the residual of the last round's solution) for
+        ``name -> {"time": best seconds, "times": seconds of each round, "residual":
+        ||Ax - b||, "excess": ||Ax - b|| / ||Ax* - b|| - 1}`` (x: the last round's solution) for
         ``"numpy.linalg.lstsq"``, ``"sketch-and-solve (<kind>)"`` and
         ``"preconditioned LSQR (<kind>)"``, every kind.
 
     References
     ----------
-    Rokhlin & Tygert (2008); Avron, Maymounkov & Toledo (2010), who time
-    Blendenpik against LAPACK the same way.
+    Rokhlin & Tygert (2008); Avron, Maymounkov & Toledo (2010).
     """
     from .timing import interleaved_times
 
     A = check_array(A, "A", ndim=2)
     b = _check_rhs(b, A.shape[0])
     m = check_int(m, "m", A.shape[1])
-    repeats = check_int(repeats, "repeats", 1)
     gen = check_rng(rng)
     solvers = {"numpy.linalg.lstsq": lambda: np.linalg.lstsq(A, b, rcond=None)[0]}
     for kind in KINDS:
