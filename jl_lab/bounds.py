@@ -480,7 +480,10 @@ def median_interval(thresholds, level: float = 0.95) -> tuple[float, float, floa
         covers the true median with probability at least
         :math:`\\text{coverage} = 1 - 2P(\\mathrm{Bin}(T, 1/2) \\le j - 1) \\ge \\text{level}`
         for any continuous law (the classical sign-test interval, e.g. David and Nagaraja,
-        *Order Statistics*, 2003, sec. 7.1).
+        *Order Statistics*, 2003, sec. 7.1).  ``low, high`` are the interval of
+        ``scipy.stats.quantile_test(thresholds, p=0.5).confidence_interval(level)`` (a
+        test checks it); this function is kept for ``coverage``, which SciPy does not report
+        and the pages quote.
 
     Raises
     ------

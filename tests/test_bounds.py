@@ -161,6 +161,17 @@ def test_median_interval_covers_the_median_at_its_stated_rate():
     assert abs(hits - cov) < 4 * np.sqrt(cov * (1 - cov) / reps)
 
 
+@pytest.mark.parametrize("T", [6, 7, 12, 40])
+def test_median_interval_is_scipys_quantile_test_interval(T):
+    """The endpoints are those of scipy.stats.quantile_test (p = 1/2); median_interval adds the coverage."""
+    from scipy import stats
+
+    x = np.random.default_rng(T).standard_normal(T)
+    for level in (0.9, 0.95):
+        ref = stats.quantile_test(x, q=0.0, p=0.5).confidence_interval(level)
+        assert B.median_interval(x, level)[:2] == (ref.low, ref.high)
+
+
 def test_fit_rate_interval_collapses_on_exact_data_and_brackets_the_fit():
     Ns, es = np.array([20, 40, 80, 160]), np.array([0.3, 0.5])
     N = np.repeat(Ns, 2)
