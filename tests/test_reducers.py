@@ -438,3 +438,18 @@ def test_pca_float32_singular_values_within_weyl_and_backward_error():
             tol = np.sqrt(tol * s64[0])  # the Gram route squares: its error is sqrt(u)-relative
         np.testing.assert_allclose(s, s64, rtol=0, atol=tol)
         assert np.abs(C.astype(np.float64) @ C.T - np.eye(5)).max() <= 100 * max(Xin.shape) * 2.0**-24
+
+
+@pytest.mark.parametrize("n", [1, 8, 40, 41, 150, 200])
+def test_top_eigh_both_routes_give_the_top_eigenpairs(n):
+    """The subset solver (n <= N/5) and the full one give the same top-n eigenpairs (up to sign)."""
+    from jl_lab.reducers import _top_eigh
+
+    A = np.random.default_rng(0).standard_normal((200, 120))
+    M = A @ A.T + np.diag(np.linspace(0.0, 1.0, 200))  # distinct eigenvalues
+    lam_all, W_all = scipy.linalg.eigh(M)
+    lam, W = _top_eigh(M, n)
+    assert lam.shape == (n,) and W.shape == (200, n)
+    np.testing.assert_allclose(lam, lam_all[-n:], rtol=1e-10, atol=1e-9 * lam_all[-1])
+    cosines = np.abs(np.sum(W * W_all[:, -n:], axis=0))  # between matching eigenvectors
+    np.testing.assert_allclose(cosines[lam_all[-n:] > 1e-6 * lam_all[-1]], 1.0, atol=1e-8)
