@@ -206,3 +206,14 @@ def test_figure_refuses_bad_scalars_by_name(name, param, value, inputs):
     bound.arguments[param] = value
     with pytest.raises((TypeError, ValueError), match=param):
         fn(*bound.args, **bound.kwargs)
+
+
+def test_attn_head_size_sweep_leaves_out_lengths_not_fitted():
+    """A 0 in a family's results (length not fitted) draws no point; a result above the cap draws a triangle."""
+    fig = plots.attn_head_size_sweep([32, 64, 128], {"sparse": [3, 4, 0], "dirichlet": [19, 129, 0]}, 64,
+                                     {"entropy": (np.array([1.0, 2.0, 3.0]), "--")})
+    lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
+    np.testing.assert_array_equal(lines["sparse"].get_xdata(), [32, 64])
+    np.testing.assert_array_equal(lines["dirichlet"].get_xdata(), [32])
+    np.testing.assert_array_equal(lines["dirichlet: more than 64"].get_xdata(), [64])
+    assert min(np.min(ln.get_ydata()) for ln in lines.values()) > 0

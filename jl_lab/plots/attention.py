@@ -25,10 +25,10 @@ _ATTN_STYLE = {
 def attn_head_size_sweep(L, results: dict, caps, entropy_lines: dict, reference: int = 64):
     """Minimal head size against sequence length for each target family (log-log axes).
 
-    ``results[family]`` holds the minimal ``d`` per ``L``.  ``caps`` is the
-    largest head size tried: one number, or a dict ``family -> array over L``;
-    a result above its cap ("not reached") is drawn as an open triangle at the
-    cap.  ``entropy_lines`` maps a label to ``(curve over L, line style)``.
+    ``results[family]`` holds the minimal ``d`` per ``L``, 0 where that ``L`` was not
+    fitted (not drawn).  ``caps`` is the largest head size tried: one number, or a dict
+    ``family -> array over L``; a result above its cap ("not reached") is drawn as an open
+    triangle at the cap.  ``entropy_lines`` maps a label to ``(curve over L, line style)``.
     """
     L = np.asarray(L)
     fig, ax = figure(width=7.0, height=4.0)
@@ -39,11 +39,13 @@ def attn_head_size_sweep(L, results: dict, caps, entropy_lines: dict, reference:
         color, marker = _ATTN_STYLE.get(fam, (PALETTE[5], "v"))
         d = np.asarray(d)
         cap = np.broadcast_to(np.asarray(caps[fam] if isinstance(caps, dict) else caps), d.shape)
-        ok = d <= cap
+        fitted = d > 0
+        ok = fitted & (d <= cap)
+        over = fitted & (d > cap)
         ax.plot(L[ok], d[ok], marker + "-", color=color, ms=5, lw=1.5, label=fam)
-        if np.any(~ok):
-            ax.plot(L[~ok], cap[~ok], "^", mfc="white", color=color, ms=9,
-                    label=f"{fam}: more than " + ", ".join(str(int(c)) for c in cap[~ok]))
+        if np.any(over):
+            ax.plot(L[over], cap[over], "^", mfc="white", color=color, ms=9,
+                    label=f"{fam}: more than " + ", ".join(str(int(c)) for c in cap[over]))
     ax.set_xscale("log", base=2)
     ax.set_yscale("log", base=2)
     ax.set_xlabel("sequence length L")
