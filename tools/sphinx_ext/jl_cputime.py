@@ -172,8 +172,7 @@ class CpuTableTransform(SphinxPostTransform):
             for _ in range(5):
                 group += nodes.colspec(colwidth=20)
             head, body = nodes.thead(), nodes.tbody()
-            head += _row(["Page", "Kernel CPU time (s)", "Counted against the budget (s)", "Wall time (s)",
-                          "Wall / CPU"])
+            head += _row(["Page", "Kernel CPU (s)", "Counted (s)", "Wall (s)", "Wall / CPU"])
             total_cpu = total_budget = total_wall = 0.0
             for page, rec in sorted(records.items()):
                 cpu, wall = rec.get("cpu_seconds") or 0.0, rec.get("wall_seconds") or 0.0
