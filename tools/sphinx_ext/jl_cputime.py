@@ -34,7 +34,9 @@ when the pages are written, after every page has been read and executed.
 from __future__ import annotations
 
 import json
+import os
 import resource
+import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -61,25 +63,23 @@ def budget_seconds(record: dict) -> float:
     reference ran in the same kernel. Without samples (a build without the start-up file) it is the
     measured CPU time, unscaled.
     """
-    samples = sorted(record.get("reference_samples") or [])
+    samples = record.get("reference_samples")
     own = record["cpu_seconds"] - (record.get("reference_cpu_seconds") or 0.0)
     if not samples:
         return own
-    median = 0.5 * (samples[(len(samples) - 1) // 2] + samples[len(samples) // 2])
-    return own * min(1.0, QUIET_REFERENCE_SECONDS / median)
+    return own * min(1.0, QUIET_REFERENCE_SECONDS / statistics.median(samples))
 
 
-def reference_dir(app) -> Path:
-    """Where the build's kernels write their reference samples (``JL_LAB_CPU_REFERENCE_DIR``)."""
-    import os
+def _reference(since: float) -> dict:
+    """The reference samples of the kernel started after ``since`` (the page's), if it wrote any.
 
-    return Path(os.environ.get("JL_LAB_CPU_REFERENCE_DIR") or Path(app.outdir).parent / "cpu-reference")
-
-
-def _reference(app, since: float) -> dict:
-    """The reference samples of the kernel started after ``since`` (the page's), if it wrote any."""
+    They are in ``JL_LAB_CPU_REFERENCE_DIR``, set by tools/build_book.py; without it there are none.
+    """
+    folder = os.environ.get("JL_LAB_CPU_REFERENCE_DIR")
+    if not folder:
+        return {}
     found = []
-    for f in reference_dir(app).glob("*.json"):
+    for f in Path(folder).glob("*.json"):
         try:
             rec = json.loads(f.read_text())
         except (OSError, ValueError):
@@ -127,7 +127,7 @@ def _finish(app, doctree) -> None:
         "cpu_seconds": _children_cpu() - cpu0,
         "wall_seconds": exec_data.get("runtime"),
         "executed_at": exec_data.get("mtime"),
-        **_reference(app, t0),
+        **_reference(t0),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(records, indent=1, sort_keys=True))
